@@ -1,31 +1,383 @@
 """Decode: the bytes of one seed become text, with its encoding and sha256.
 
-Offsets everywhere else in exodata refer to the text this module returns.  (Placeholder until the
-encoding detector lands: UTF-8 with or without BOM only.)
+Offsets everywhere else in exodata refer to the text this module returns, so it returns that text exactly
+as decoded: newlines are not normalised, and the only change ever made is the repair of real mojibake
+(UTF-8 that was once decoded as Windows-1252 / Latin-1), flagged by ``repaired``.
+
+The order of the checks is the order of their cost and of their certainty:
+
+1. size over :data:`MAX_SEED_BYTES` → refused (``decode_file`` checks with ``stat`` before reading);
+2. a magic number (PDF, ZIP, PNG, GZIP…) → refused as binary;
+3. a byte-order mark → that Unicode encoding, strictly;
+4. UTF-16 without BOM, recognised by its NUL-byte pattern;
+5. any other NUL byte → refused as binary;
+6. strict UTF-8 succeeds → UTF-8 (no detector run: large UTF-8 files stay fast);
+7. otherwise charset-normalizer on a bounded sample, restricted to the encodings the seeds use
+   (GB18030 and relatives, Big5 and relatives, Windows-1252, Latin-1), and a strict decode of the whole file.
+
+Text that decoded is still refused when it is empty or mostly control characters.  Nothing here raises:
+every failure is a ``problem`` a person can act on, with the byte offset when bytes are at fault.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-from dataclasses import dataclass
+import os
+import re
+from dataclasses import dataclass, field
 
 MAX_SEED_BYTES = 64 * 1024 * 1024
+#: How many bytes the encoding detector sees at most (a few slices spread over the file).
+DETECTOR_SAMPLE_BYTES = 64 * 1024
+#: Share of control characters (other than tab, newline, carriage return, form feed) above which a
+#: file is taken for binary data rather than text.
+MAX_CONTROL_SHARE = 0.01
+
+#: Leading bytes of binary formats someone might save into a seeds folder by mistake.
+MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP (also DOCX/XLSX/EPUB)"),
+    (b"PK\x05\x06", "ZIP (empty archive)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\x1f\x8b", "GZIP"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\xfd7zXZ\x00", "XZ"),
+    (b"(\xb5/\xfd", "Zstandard"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (legacy DOC/XLS)"),
+    (b"SQLite format 3\x00", "SQLite"),
+    (b"\x7fELF", "ELF executable"),
+    (b"PAR1", "Parquet"),
+    (b"RIFF", "RIFF (WAV/AVI/WEBP)"),
+)
+
+#: Byte-order marks, longest first (the UTF-32-LE mark begins with the UTF-16-LE one).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: What charset-normalizer may answer, and the codecs (tried strictly, in order) each answer stands for.
+#: GBK and GB2312 are subsets of GB18030; Big5 files in the wild often use the CP950 or HKSCS extensions;
+#: a "Latin-1" file is almost always Windows-1252 (which adds curly quotes in 0x80-0x9F), and true
+#: ISO-8859-1 remains as the fallback that decodes every byte.
+DETECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
+    "gb18030": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb2312": ("gb18030",),
+    "big5": ("big5", "cp950", "big5hkscs"),
+    "cp950": ("cp950", "big5hkscs"),
+    "big5hkscs": ("big5hkscs",),
+    "cp1252": ("windows-1252", "iso-8859-1"),
+    "latin_1": ("windows-1252", "iso-8859-1"),
+}
+
+_C0_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _C0_CONTROL_BYTES)
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: A character UTF-8 lead bytes become under Windows-1252/Latin-1, followed by one a continuation byte
+#: becomes: the cheap sign that a line may hold mojibake (ftfy then decides whether it really does).
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
+    """The text of one seed, or the reason there is none.
+
+    ``encoding`` is a codec name Python accepts (``utf-8``, ``utf-16-le``, ``gb18030``, ``big5``,
+    ``windows-1252``…); ``bom`` says a byte-order mark preceded the text (it is not part of ``text``).
+    Unless ``repaired``, ``(BOM if bom else b"") + text.encode(encoding)`` gives back the bytes.
+    ``sha256`` is None only when the file was refused for its size without being read.
+    """
+
     text: str | None
     encoding: str | None
-    sha256: str
+    sha256: str | None
     problem: str | None = None
+    bom: bool = False
+    repaired: bool = False
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def decode_file(path: str | os.PathLike[str]) -> Decoded:
+    """Decode the file at ``path``, refusing an oversized one from its ``stat`` size without reading it."""
+    size = os.stat(path).st_size
+    if size > MAX_SEED_BYTES:
+        return Decoded(None, None, None, oversize_problem(size))
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_SEED_BYTES + 1)  # the file may have grown since stat
+    return decode(data)
+
+
+def oversize_problem(size: int) -> str:
+    """The message for a file over the size limit."""
+    return (
+        f"file too large: {size:,} bytes, over the {MAX_SEED_BYTES:,}-byte ({MAX_SEED_BYTES // 2**20} MiB) "
+        "limit for one seed; split the export into smaller files"
+    )
 
 
 def decode(data: bytes) -> Decoded:
+    """Decode the bytes of one seed (see the module docstring for the order of the checks). Never raises."""
     digest = hashlib.sha256(data).hexdigest()
     if len(data) > MAX_SEED_BYTES:
-        return Decoded(None, None, digest, f"file is {len(data)} bytes, over the {MAX_SEED_BYTES}-byte limit")
+        return Decoded(None, None, digest, oversize_problem(len(data)))
+    if not data or data.isspace():
+        return Decoded(None, None, digest, "empty file: no text to read")
+    magic = sniff_magic(data)
+    if magic is not None:
+        return Decoded(None, None, digest, binary_problem(f"{magic} signature"))
     try:
-        text = data.decode("utf-8-sig")
+        attempt = _decode_unrepaired(data)
+    except Exception as err:  # noqa: BLE001 - the decoder must never raise; say what happened instead
+        return Decoded(None, None, digest, f"could not decode: unexpected {type(err).__name__}: {err}")
+    if isinstance(attempt, str):
+        return Decoded(None, None, digest, attempt)
+    text, encoding, bom, warnings = attempt
+    if text.isspace() or not text:
+        return Decoded(None, encoding, digest, "empty file: only white space", bom=bom)
+    controls = count_control_chars(text, data if _ascii_compatible(encoding) else None)
+    if controls > MAX_CONTROL_SHARE * len(text):
+        return Decoded(
+            None, encoding, digest, binary_problem(f"{controls:,} control characters in {len(text):,}"), bom=bom
+        )
+    repaired_text, repaired_lines = repair_mojibake(text)
+    if repaired_lines:
+        first = repaired_lines[0]
+        warnings.append(
+            f"repaired mojibake (UTF-8 once decoded as Windows-1252/Latin-1) on {len(repaired_lines)} line(s), "
+            f"first on line {first}; offsets refer to the repaired text"
+        )
+    return Decoded(repaired_text, encoding, digest, None, bom, bool(repaired_lines), tuple(warnings))
+
+
+def binary_problem(evidence: str) -> str:
+    return f"binary file ({evidence} detected), not a text export"
+
+
+def sniff_magic(data: bytes) -> str | None:
+    """The binary format whose magic number ``data`` starts with, or None."""
+    for magic, name in MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return name
+    return None
+
+
+def sniff_bom(data: bytes) -> tuple[str, int] | None:
+    """(encoding, length of the mark) when ``data`` starts with a byte-order mark."""
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            return encoding, len(mark)
+    return None
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes sit on one parity only, as ASCII text in UTF-16 does.
+
+    Looks at the first :data:`DETECTOR_SAMPLE_BYTES`.  Needs a quarter of the code units to carry a NUL
+    high byte (ASCII spaces, digits, newlines and markup suffice even in Chinese text) and almost none
+    on the other side.
+    """
+    sample = data[: DETECTOR_SAMPLE_BYTES & ~1]
+    units = len(sample) // 2
+    if units < 8:  # too short to tell a pattern from chance: NUL bytes then mean binary
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= units / 4 and even <= units / 50:
+        return "utf-16-le"
+    if even >= units / 4 and odd <= units / 50:
+        return "utf-16-be"
+    return None
+
+
+def _decode_unrepaired(data: bytes) -> tuple[str, str, bool, list[str]] | str:
+    """(text, encoding, bom, warnings), or the problem when no encoding decodes the bytes cleanly."""
+    bom = sniff_bom(data)
+    if bom is not None:
+        encoding, length = bom
+        try:
+            return data[length:].decode(encoding), encoding, True, []
+        except UnicodeDecodeError as err:
+            return undecodable_problem(err, encoding, length, "after its byte-order mark")
+    utf16 = sniff_utf16(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16, False, [f"{utf16} recognised by its NUL-byte pattern (no BOM)"]
+        except UnicodeDecodeError as err:
+            return undecodable_problem(err, utf16, 0, "(recognised by its NUL-byte pattern)")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return binary_problem(f"NUL byte at byte offset {nul}")
+    try:
+        return data.decode("utf-8"), "utf-8", False, []
     except UnicodeDecodeError as err:
-        return Decoded(None, None, digest, f"undecodable bytes at byte offset {err.start}: {err.reason}")
-    return Decoded(text, "utf-8", digest)
+        if mostly_utf8(data):
+            return undecodable_problem(err, "utf-8", 0, "in a file that is otherwise UTF-8")
+    return _decode_detected(data)
+
+
+def _decode_detected(data: bytes) -> tuple[str, str, bool, list[str]] | str:
+    """Ask charset-normalizer which legacy encoding the bytes are in, and decode the whole file with it."""
+    ranked = detect_encodings(detector_sample(data))
+    first_error: tuple[UnicodeDecodeError, str] | None = None
+    for detected in ranked:
+        for encoding in DETECTOR_FAMILIES[detected]:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as err:
+                if first_error is None:
+                    first_error = (err, encoding)
+                continue
+            note = f"encoding {encoding} chosen by charset-normalizer (detected {detected})"
+            return text, encoding, False, [note]
+    if first_error is not None:
+        err, encoding = first_error
+        return undecodable_problem(err, encoding, 0, "(the most plausible encoding)")
+    return implausible_problem(data)
+
+
+def detector_sample(data: bytes) -> bytes:
+    """At most :data:`DETECTOR_SAMPLE_BYTES` of ``data``: four slices spread over it, cut at line breaks.
+
+    Cutting at ``\\n`` keeps multi-byte characters whole (no byte of a GB18030 or Big5 character is 0x0A),
+    and slices from the middle and the end catch a file whose first lines are plain ASCII.
+    """
+    if len(data) <= DETECTOR_SAMPLE_BYTES:
+        return data
+    width = DETECTOR_SAMPLE_BYTES // 4
+    pieces = []
+    for k in range(4):
+        start = (len(data) - width) * k // 3
+        piece = data[start : start + width]
+        if k > 0:
+            piece = piece[piece.find(b"\n") + 1 :] if b"\n" in piece else b""
+        if k < 3 and b"\n" in piece:
+            piece = piece[: piece.rfind(b"\n") + 1]
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def detect_encodings(sample: bytes) -> list[str]:
+    """The encodings of :data:`DETECTOR_FAMILIES` charset-normalizer finds plausible for ``sample``, best first."""
+    from charset_normalizer import from_bytes  # heavy: only files that are not UTF-8 pay for it
+
+    matches = from_bytes(sample, cp_isolation=list(DETECTOR_FAMILIES), explain=False)
+    ranked: list[str] = []
+    for match in matches:
+        for name in (match.encoding, *match.could_be_from_charset):
+            if name in DETECTOR_FAMILIES and name not in ranked:
+                ranked.append(name)
+    return ranked
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 with a few bad bytes: more valid multi-byte characters than invalid bytes.
+
+    Legacy encodings (GB18030, Big5, Windows-1252) form valid multi-byte UTF-8 sequences only by
+    accident; a UTF-8 file with a stray Latin-1 byte has many valid ones and one bad.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    valid_multibyte = len(text) - ascii_chars - text.count("\ufffd")
+    return valid_multibyte > 2 * max(bad, 1)
+
+
+def implausible_problem(data: bytes) -> str:
+    """The problem when the detector finds no candidate encoding plausible at all.
+
+    Reported under the encoding whose strict decode gets furthest, or at the first non-ASCII byte when
+    a candidate decodes every byte (into gibberish, by the detector's measure).
+    """
+    errors = []
+    for encoding in ("utf-8", "gb18030", "big5", "windows-1252"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as err:
+            errors.append((err, encoding))
+            continue
+        first = re.search(rb"[\x80-\xff]", data)
+        offset = first.start() if first else 0
+        return (
+            f"undecodable bytes at byte offset {offset} (no plausible encoding: the text decodes as {encoding} "
+            f"but reads as gibberish to charset-normalizer; first non-ASCII byte)"
+        )
+    err, encoding = max(errors, key=lambda pair: pair[0].start)
+    return undecodable_problem(err, encoding, 0, "(no encoding decodes the whole file; this one gets furthest)")
+
+
+def undecodable_problem(err: UnicodeDecodeError, encoding: str, shift: int, context: str) -> str:
+    """``undecodable bytes at byte offset N (…)``, N counted from the start of the file."""
+    offset = err.start + shift
+    bad = err.object[err.start : min(err.end, err.start + 4)].hex(" ")
+    return f"undecodable bytes at byte offset {offset} ({encoding} {context}: {err.reason}, bytes {bad})"
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    return not encoding.startswith(("utf-16", "utf-32"))
+
+
+def count_control_chars(text: str, data: bytes | None = None) -> int:
+    """Control characters other than tab, newline, carriage return and form feed (C0, DEL and C1).
+
+    With the bytes of an ASCII-compatible encoding, C0 controls are counted on the bytes (fast: no byte
+    of a GB18030, Big5 or UTF-8 multi-byte character is below 0x20) and C1 controls only if the text
+    has any non-ASCII character.
+    """
+    if data is None:
+        return len(_CONTROL_CHARS.findall(text))
+    c0 = len(data.translate(None, _NOT_CONTROL_BYTES))
+    if text.isascii():
+        return c0
+    return c0 + sum(1 for _ in re.finditer("[\x80-\x9f]", text))
+
+
+def repair_mojibake(text: str) -> tuple[str, list[int]]:
+    """``text`` with real mojibake fixed, and the 1-based numbers of the lines changed.
+
+    Only lines showing a mojibake hint go to ftfy, and ftfy only fixes encoding errors (no quote
+    uncurling, no Unicode normalisation, no HTML unescaping): correct text comes back unchanged.
+    """
+    if text.isascii() or _MOJIBAKE_HINT.search(text) is None:
+        return text, []
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+    lines = text.splitlines(keepends=True)
+    changed = []
+    for number, line in enumerate(lines):
+        if _MOJIBAKE_HINT.search(line) is None:
+            continue
+        body = line.rstrip("\r\n")
+        fixed = ftfy.fix_text(body, config)
+        if fixed != body:
+            lines[number] = fixed + line[len(body) :]
+            changed.append(number + 1)
+    return ("".join(lines), changed) if changed else (text, [])
