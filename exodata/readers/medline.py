@@ -1,0 +1,225 @@
+"""Reader for MEDLINE tagged text (PubMed's 'PubMed' / .nbib / .txt export).
+
+A record is a run of ``TAG - value`` lines (tag padded to four characters, continuation lines indented by six
+spaces); records are separated by blank lines, and a ``PMID-`` line always starts a new one.  Biopython's
+``Bio.Medline`` parser gives the values; a small line scanner gives each tag line's position, so every value is
+located in its own line(s) of the record.  Author affiliations (``AD``) follow the author (``FAU``/``AU``) they
+belong to; DOIs come from ``LID``/``AID`` lines marked ``[doi]``; e-locators from ``LID ... [pii]`` when the
+record has no ``PG``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exodata.model import Located, Problem, RawAuthor, RawRecord
+from exodata.readers._locate import (
+    TagEntry,
+    add_affiliation,
+    first_chars,
+    line_number,
+    locate,
+    looks_like_elocator,
+    refusal,
+    refused_record,
+    strip_terminal_period,
+    year_in,
+)
+
+FORMAT = "medline"
+
+_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}-(?: |$)")
+_ACCEPT = re.compile(r"^(PMID|OWN |STAT|TI  |FAU |AU  )- ", re.MULTILINE)
+_MARKED_ID = re.compile(r"^(?P<id>\S.*?)\s*\[(?P<kind>[a-z]+)\]\s*$")
+
+
+def accepts(text: str) -> bool:
+    """True when the text opens like MEDLINE: a ``PMID- `` line among the first few tag lines."""
+    head = first_chars(text, 800)
+    if not head.startswith(("PMID-", "PMID -")):
+        return False
+    return len(_ACCEPT.findall(head)) >= 2
+
+
+def read(text: str) -> list[RawRecord]:
+    """Every MEDLINE record in ``text``; a record with stray lines or no PMID/title comes back quarantined."""
+    reason = refusal(text)
+    if reason is not None:
+        return [refused_record(FORMAT, text, reason)]
+    records = []
+    for index, (start, end) in enumerate(_record_spans(text)):
+        try:
+            records.append(_read_record(text, index, start, end))
+        except Exception as err:  # a reader never raises: keep the record, say why it failed
+            records.append(RawRecord(FORMAT, index, (start, end),
+                                     quarantine=f"record {index + 1} (line {line_number(text, start)}): "
+                                                f"could not be read: {type(err).__name__}: {err}"))
+    return records
+
+
+def _record_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each record: runs of non-blank lines, split again at every ``PMID-`` line."""
+    spans: list[tuple[int, int]] = []
+    start = end = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if not body.strip():
+            if start is not None:
+                spans.append((start, end))
+                start = None
+        else:
+            if start is not None and body.startswith("PMID"):
+                spans.append((start, end))
+                start = None
+            if start is None:
+                start = offset
+            end = offset + len(body.rstrip())
+        offset += len(line)
+    if start is not None:
+        spans.append((start, end))
+    return spans
+
+
+def scan_tag_lines(text: str, start: int, end: int) -> tuple[list[TagEntry], list[int]]:
+    """Tag entries of ``text[start:end]`` with continuation lines, and the offsets of lines that are neither."""
+    entries: list[TagEntry] = []
+    stray: list[int] = []
+    offset = start
+    for line in text[start:end].splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        tag = _TAG_LINE.match(body)
+        if tag is not None:
+            value = Located.of(text, offset + tag.end(), offset + len(body)).strip()
+            if not value.text:
+                value = Located.of(text, offset + tag.end(), offset + tag.end())
+            entries.append(TagEntry(tag.group(1), value, line_number(text, offset)))
+        elif body[:1] in (" ", "\t") and entries and body.strip():
+            last = entries[-1]
+            grown = Located.of(text, last.value.start if last.value.text else offset, offset + len(body.rstrip()))
+            entries[-1] = TagEntry(last.tag, grown.strip(), last.line)
+        elif body.strip():
+            stray.append(offset)
+        offset += len(line)
+    return entries, stray
+
+
+def _biopython_values(record_text: str) -> dict[str, list[str]]:
+    """Biopython's reading of one record, every tag's values as a list."""
+    from Bio import Medline
+
+    lines = [line + "\n" for line in record_text.splitlines()]
+    parsed = next(Medline.parse(lines), {})
+    return {tag: [value] if isinstance(value, str) else list(value) for tag, value in parsed.items()}
+
+
+def _located_values(text: str, entries: list[TagEntry], parsed: dict[str, list[str]], tag: str,
+                    problems: list[Problem]) -> list[Located]:
+    """Biopython's values of ``tag``, each located inside its own tag line (the scanned line if they disagree)."""
+    mine = [entry for entry in entries if entry.tag == tag]
+    values = parsed.get(tag, [])
+    if tag in ("TI", "AB", "TT", "JT", "PL", "DP", "PG", "VI", "IP", "PMC", "PMID") and len(mine) == 1:
+        values = [" ".join(values)]
+    if len(values) != len(mine):
+        if mine:
+            problems.append(Problem(f"{tag}: Biopython read {len(values)} value(s) where the record has "
+                                    f"{len(mine)} {tag} line(s); the lines are used as written",
+                                    mine[0].value.start, mine[0].line))
+        return [entry.value for entry in mine]
+    located = []
+    for entry, value in zip(mine, values):
+        found = locate(text, value.strip(), entry.value.start, entry.value.end) if value.strip() else None
+        located.append(found if found is not None else entry.value)
+    return located
+
+
+def _first(values: list[Located]) -> Located | None:
+    return values[0] if values else None
+
+
+def _marked_ids(values: list[Located], kind: str) -> list[Located]:
+    """The identifiers of ``LID``/``AID`` values marked ``[kind]`` ('10.2147/x [doi]' -> '10.2147/x')."""
+    found = []
+    for value in values:
+        marked = _MARKED_ID.match(value.text)
+        if marked is not None and marked.group("kind") == kind:
+            found.append(value.sub(marked.start("id"), marked.end("id")))
+    return found
+
+
+def _read_record(text: str, index: int, start: int, end: int) -> RawRecord:
+    record = RawRecord(FORMAT, index, (start, end))
+    entries, stray = scan_tag_lines(text, start, end)
+    where = f"record {index + 1} (line {line_number(text, start)})"
+    if stray:
+        first = stray[0]
+        snippet = text[first:text.find("\n", first) if "\n" in text[first:end] else end][:60]
+        record.quarantine = (f"{where}: line {line_number(text, first)} is neither a MEDLINE tag line "
+                             f"('XXXX- value') nor an indented continuation: {snippet!r}")
+        return record
+    parsed = _biopython_values(text[start:end])
+
+    def values(tag: str) -> list[Located]:
+        return _located_values(text, entries, parsed, tag, record.problems)
+
+    title = _first(values("TI")) or _first(values("BTI"))
+    record.set("title", strip_terminal_period(title) if title else None)
+    vernacular = _first(values("TT"))
+    record.set("title_vernacular", strip_terminal_period(vernacular) if vernacular else None)
+    record.set("journal", _first(values("JT")) or _first(values("TA")))
+    record.set("year", year_in(_first(values("DP"))) or year_in(_first(values("DEP"))))
+    record.set("volume", _first(values("VI")))
+    record.set("issue", _first(values("IP")))
+    record.set("pmid", _first(values("PMID")))
+    record.set("pmcid", _first(values("PMC")))
+    record.set("language", _first(values("LA")))
+    record.set("country", _first(values("PL")))
+    record.set("abstract", _first(values("AB")))
+    record.set("publisher", _first(values("PB")))
+
+    lids, aids = values("LID"), values("AID")
+    record.set("doi", _first(_marked_ids(lids, "doi")) or _first(_marked_ids(aids, "doi")))
+    pages = _first(values("PG"))
+    if pages:
+        record.set("pages", pages)
+    else:
+        elocators = [v for v in _marked_ids(lids, "pii") if looks_like_elocator(v.text)]
+        record.set("first_page", _first(elocators))
+
+    record.keywords = [value for value in values("OT") if value]
+    _read_authors(text, entries, parsed, record)
+    if "pmid" not in record.fields and "title" not in record.fields:
+        record.quarantine = f"{where}: no PMID and no title (TI) line; nothing identifies this record"
+    return record
+
+
+def _read_authors(text: str, entries: list[TagEntry], parsed: dict[str, list[str]], record: RawRecord) -> None:
+    """Authors in order (FAU, else the AU that follows it), each with the AD lines that follow them."""
+    names = {tag: iter(_located_values(text, entries, parsed, tag, record.problems)) for tag in ("FAU", "AU")}
+    addresses = iter(_located_values(text, entries, parsed, "AD", record.problems))
+    current: RawAuthor | None = None
+    awaiting_au = False
+    for entry in entries:
+        if entry.tag == "FAU":
+            current = RawAuthor(next(names["FAU"]))
+            record.authors.append(current)
+            awaiting_au = True
+        elif entry.tag == "AU":
+            name = next(names["AU"])
+            if awaiting_au:
+                awaiting_au = False
+                if not current.name:
+                    current.name = name
+            else:
+                current = RawAuthor(name)
+                record.authors.append(current)
+        elif entry.tag == "AD":
+            address = next(addresses)
+            if not address:
+                continue
+            position = add_affiliation(record, address)
+            if current is not None and position not in current.affiliations:
+                current.affiliations.append(position)
+        elif entry.tag not in ("AUID",):
+            awaiting_au = False
+    record.authors = [author for author in record.authors if author.name]
