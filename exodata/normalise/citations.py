@@ -1,0 +1,125 @@
+"""Composite bibliographic fields: citation lines, page ranges, 'Published' lines, years.
+
+Each parser returns :class:`Piece` objects whose offsets are relative to the string it was given, so the
+normaliser can turn them into spans of the seed text (a value's provenance is the sub-span it came from).
+Values are kept as written (``3603-18`` stays first ``3603``, last ``18``: the gold keeps pages as given).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Piece(NamedTuple):
+    """A part of a composite value: its text and offsets relative to the parsed string."""
+
+    text: str
+    start: int
+    end: int
+
+
+_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d|21\d\d)(?!\d)")
+
+
+def year_of(value: str | None) -> int | None:
+    """The first plausible 4-digit year (1600-2199) in ``value`` as an int, or None."""
+    if not value:
+        return None
+    found = _YEAR.search(value)
+    return int(found.group(1)) if found else None
+
+
+def find_year(value: str) -> Piece | None:
+    """Where the first plausible year in ``value`` is."""
+    found = _YEAR.search(value)
+    return Piece(found.group(1), found.start(1), found.end(1)) if found else None
+
+
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+_PAGES = re.compile(
+    rf"^(?:pp?\.?\s*)?(?P<first>[A-Za-z]?\d+[A-Za-z]?|[A-Za-z]+\d*)"
+    rf"(?:\s*[{_DASHES}]\s*(?P<last>[A-Za-z]?\d+[A-Za-z]?))?\s*\.?$"
+)
+
+
+def split_pages(value: str | None) -> tuple[Piece | None, Piece | None]:
+    """First and last page of ``757-760`` / ``e0123`` / ``971189`` / ``3603-18`` (kept as written).
+
+    An e-locator or article number is a first page with no last page.  Text that is no page range gives
+    (None, None) rather than a guess.
+    """
+    if not value:
+        return None, None
+    lead = len(value) - len(value.lstrip())
+    found = _PAGES.match(value.strip())
+    if found is None:
+        return None, None
+
+    def piece(group: str) -> Piece | None:
+        if found.group(group) is None:
+            return None
+        return Piece(found.group(group), lead + found.start(group), lead + found.end(group))
+
+    return piece("first"), piece("last")
+
+
+_CITATION = re.compile(
+    r"^\s*(?P<year>\d{4})"  # 2021
+    r"(?:[^;:()\d]*(?:\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?)?[^;:()\d]*?)?"  # ' Aug 13' / ' Jan-Feb'
+    r"\s*(?:;\s*(?P<volume>[^\s;:()]+(?:\s+Suppl\.?\s*\d*)?)?\s*(?:\((?P<issue>[^()]*)\))?)?"  # ;33(6)
+    r"\s*(?::\s*(?P<pages>[^\s;.]+(?:\s*[-\u2013]\s*[^\s;.]+)?))?"  # :757-760
+    r"\s*[.;]?\s*$"
+)
+
+
+def parse_citation_line(value: str | None) -> dict[str, Piece]:
+    """The parts of a citation line such as ``2021;33(6):757-760`` or ``2022 Aug 13;17:3603-3618``.
+
+    Returns a dict with any of ``year``, ``volume``, ``issue``, ``first_page``, ``last_page``; an empty dict
+    when the text is not a citation line.
+    """
+    if not value:
+        return {}
+    found = _CITATION.match(value)
+    if found is None:
+        return {}
+    parts: dict[str, Piece] = {}
+    for name in ("year", "volume", "issue"):
+        if found.group(name) is not None and found.group(name).strip():
+            text = found.group(name).strip()
+            start = found.start(name) + found.group(name).index(text)
+            parts[name] = Piece(text, start, start + len(text))
+    if found.group("pages"):
+        first, last = split_pages(found.group("pages"))
+        offset = found.start("pages")
+        if first is not None:
+            parts["first_page"] = Piece(first.text, offset + first.start, offset + first.end)
+        if last is not None:
+            parts["last_page"] = Piece(last.text, offset + last.start, offset + last.end)
+    return parts
+
+
+_PUBLISHED = re.compile(
+    r"^(?P<publisher>.*?)[\s,;:]*\[?c?(?P<date>(?P<year>\d{4})(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?)\]?\s*\.?\s*$",
+    re.DOTALL,
+)
+
+
+def parse_published_line(value: str | None) -> dict[str, Piece]:
+    """Publisher and year of a 'Published' line (``John Wiley and Sons Inc. 2020``,
+    ``Hindawi Limited 2020-01-01``).  A line without a trailing date is all publisher; one that is only a
+    date is all year."""
+    if not value or not value.strip():
+        return {}
+    found = _PUBLISHED.match(value)
+    if found is None or year_of(found.group("year")) is None:
+        text = value.strip().rstrip(",;:")
+        start = value.index(text)
+        return {"publisher": Piece(text, start, start + len(text))} if text else {}
+    parts = {"year": Piece(found.group("year"), found.start("year"), found.end("year"))}
+    publisher = found.group("publisher").strip().rstrip(",;:").strip()
+    if publisher:
+        start = found.start("publisher") + found.group("publisher").index(publisher)
+        parts["publisher"] = Piece(publisher, start, start + len(publisher))
+    return parts
