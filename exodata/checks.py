@@ -1,0 +1,170 @@
+"""Checks on a set of tables, shared by ``exodata build`` (before writing) and ``exodata validate`` (after).
+
+Each problem becomes an :class:`Issue` naming the table, column, row key and value, so a person can find
+it.  The checks: every table against its pandera schema (types, nulls, constraints, primary-key
+uniqueness), every foreign key, and the character offsets of mentions and quantities against the text
+they point into.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from exodata.schema import TABLES, Table
+
+if TYPE_CHECKING:
+    import polars as pl
+
+#: Fields of ``publications`` that mentions and quantities may point into (``keyword`` is handled apart).
+TEXT_FIELDS = ("title", "title_vernacular", "abstract")
+
+
+@dataclass(frozen=True)
+class Issue:
+    table: str
+    message: str
+    column: str | None = None
+    row: str | None = None
+    value: str | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file or f"table {self.table}"]
+        if self.file:
+            where.append(f"table {self.table}")
+        if self.column:
+            where.append(f"column {self.column}")
+        if self.row:
+            where.append(f"row {self.row}")
+        text = ", ".join(where) + f": {self.message}"
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+            text += f" (value {shown!r})"
+        return text
+
+
+def row_key(frame: pl.DataFrame, table: Table, index: int | None) -> str | None:
+    if index is None or index < 0 or index >= frame.height:
+        return None
+    row = frame.row(index, named=True)
+    return ", ".join(f"{c}={row.get(c)!r}" for c in table.primary_key)
+
+
+def check_schema(name: str, frame: pl.DataFrame) -> list[Issue]:
+    """Validate one table against its generated pandera schema (data checks included)."""
+    import pandera.errors as pe
+
+    from exodata.schema.pandera_polars import pandera_schema
+
+    table = TABLES[name]
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pe.SchemaErrors as errors:
+        issues = []
+        for case in errors.failure_cases.iter_rows(named=True):
+            index = case.get("index")
+            check = case.get("check")
+            issues.append(Issue(
+                table=name,
+                column=case.get("column"),
+                row=row_key(frame, table, index) if index is not None else None,
+                value=None if case.get("failure_case") is None else str(case["failure_case"]),
+                message=f"fails {check}",
+            ))
+        return issues
+    except pe.SchemaError as error:  # pragma: no cover - lazy=True reports through SchemaErrors
+        return [Issue(table=name, message=str(error))]
+    return []
+
+
+def check_foreign_keys(frames: dict[str, pl.DataFrame]) -> list[Issue]:
+    """Every non-null foreign key of every table points at an existing row."""
+    import polars as pl
+
+    issues = []
+    for name, table in TABLES.items():
+        child = frames.get(name)
+        for fk in table.foreign_keys:
+            parent = frames.get(fk.resource)
+            if child is None or parent is None:
+                continue
+            keys = child.select(fk.fields).drop_nulls()
+            targets = parent.select([pl.col(p).alias(c) for c, p in zip(fk.fields, fk.reference_fields)]).unique()
+            dangling = keys.join(targets, on=list(fk.fields), how="anti", nulls_equal=False).unique(
+                maintain_order=True)
+            for row in dangling.head(20).iter_rows(named=True):
+                issues.append(Issue(
+                    table=name, column=", ".join(fk.fields),
+                    row=", ".join(f"{c}={row[c]!r}" for c in fk.fields),
+                    message=f"no matching row in {fk.resource} ({', '.join(fk.reference_fields)})",
+                ))
+            if dangling.height > 20:
+                issues.append(Issue(table=name, column=", ".join(fk.fields),
+                                    message=f"... and {dangling.height - 20} more dangling keys to {fk.resource}"))
+    return issues
+
+
+def _offset_rows(frame: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Rows of a mentions-like table joined with the text they point into (column ``source``)."""
+    import polars as pl
+
+    publications = frames["publications"].select("publication_id", *TEXT_FIELDS)
+    texts = publications.unpivot(index="publication_id", on=list(TEXT_FIELDS), variable_name="field",
+                                 value_name="source")
+    in_fields = frame.join(texts, on=["publication_id", "field"], how="left")
+    if "keyword_position" not in frame.columns:
+        return in_fields
+    keywords = frames["keywords"].select(
+        "publication_id", pl.col("position").alias("keyword_position"), pl.lit("keyword").alias("field"),
+        pl.col("keyword").alias("keyword_source"))
+    joined = in_fields.join(keywords, on=["publication_id", "field", "keyword_position"], how="left")
+    return joined.with_columns(pl.coalesce("source", "keyword_source").alias("source")).drop("keyword_source")
+
+
+def check_offsets(frames: dict[str, pl.DataFrame]) -> list[Issue]:
+    """``<field text>[start:end] == text`` for every mention and every vesicle quantity."""
+    import polars as pl
+
+    issues = []
+    for name in ("mentions", "vesicle_quantities"):
+        frame = frames.get(name)
+        if frame is None or frame.height == 0:
+            continue
+        joined = _offset_rows(frame, frames)
+        sliced = joined.with_columns(
+            pl.col("source").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("found"))
+        bad = sliced.filter(pl.col("found").is_null() | (pl.col("found") != pl.col("text")))
+        table = TABLES[name]
+        for row in bad.head(20).iter_rows(named=True):
+            issues.append(Issue(
+                table=name, column="start, end", value=row["text"],
+                row=", ".join(f"{c}={row.get(c)!r}" for c in table.primary_key),
+                message=f"offsets point at {row['found']!r} in {row['field']}, not at the mention text",
+            ))
+        if bad.height > 20:
+            issues.append(Issue(table=name, message=f"... and {bad.height - 20} more offset mismatches"))
+    return issues
+
+
+def check_tables(frames: dict[str, pl.DataFrame]) -> list[Issue]:
+    """All checks on a complete set of tables; an empty list means the tables are valid."""
+    issues = []
+    for name in TABLES:
+        if name not in frames:
+            issues.append(Issue(table=name, message="table is missing"))
+            continue
+        issues.extend(check_schema(name, frames[name]))
+    if any(i.message == "table is missing" for i in issues):
+        return issues
+    issues.extend(check_foreign_keys(frames))
+    issues.extend(check_offsets(frames))
+    return issues
+
+
+def format_issues(issues: list[Issue], limit: int = 50) -> str:
+    """A capped, readable report: the first ``limit`` issues, then how many more."""
+    lines = [f"- {issue}" for issue in issues[:limit]]
+    if len(issues) > limit:
+        lines.append(f"- ... and {len(issues) - limit} more issues")
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""Write a built package: deterministic bytes, hashes in the descriptor, and an atomic swap into place.
+
+Layout written into the output directory (see ``shared/design/data-model.md``)::
+
+    datapackage.json       Frictionless descriptor (v2); CSV resources, each with `exodata:parquet`
+    schemas/<table>.json   Table Schema per table (generated from exodata/schema/tables.py)
+    data/<table>.csv       interchange copy (what every Frictionless tool reads)
+    data/<table>.parquet   typed copy (what exodata.load() reads)
+
+Determinism: rows sorted by primary key, fixed Parquet settings (one row group, zstd level, page size,
+statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
+``created`` property appears only when ``SOURCE_DATE_EPOCH`` is set, and then says that instant).
+
+Atomicity: everything is written and checked in a staging directory beside the target; only then are the
+three entries (``data/``, ``schemas/``, ``datapackage.json``) swapped in by renames, the descriptor last.
+A failure before the swap leaves the previous package untouched; a failure during it rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exodata.schema import LIST_DELIMITER, TABLES, Table
+from exodata.schema.arrow import arrow_schema
+from exodata.schema.frictionless import table_schema
+
+if TYPE_CHECKING:
+    import polars as pl
+
+DESCRIPTOR = "datapackage.json"
+PACKAGE_ENTRIES = ("data", "schemas", DESCRIPTOR)
+PARQUET_KEY = "exodata:parquet"
+ROWS_KEY = "exodata:rows"
+PARQUET_SETTINGS = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_size": 1 << 20,
+    "version": "2.6",
+}
+
+
+def dump_json(obj: Any) -> bytes:
+    """The one JSON formatting used for every file we write (stable across runs)."""
+    return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sort_by_key(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    return frame.select(table.column_names).sort(list(table.primary_key), nulls_last=False, maintain_order=True)
+
+
+def write_csv(frame: pl.DataFrame, table: Table, path: Path) -> None:
+    import polars as pl
+
+    lists = [f.name for f in table.fields if f.type == "list"]
+    flat = frame.with_columns(pl.col(name).list.join(LIST_DELIMITER) for name in lists) if lists else frame
+    flat.write_csv(path, include_header=True, separator=",", line_terminator="\n", quote_style="necessary",
+                   null_value="")
+
+
+def write_parquet(frame: pl.DataFrame, table: Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    arrow = frame.to_arrow().cast(arrow_schema(table)).combine_chunks()
+    pq.write_table(arrow, path, row_group_size=max(arrow.num_rows, 1), **PARQUET_SETTINGS)
+
+
+def created_timestamp() -> str | None:
+    """ISO time from ``SOURCE_DATE_EPOCH`` (reproducible builds), or None: never the wall clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _file_entry(root: Path, relative: str) -> dict[str, Any]:
+    path = root / relative
+    return {"path": relative, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_of(path)}"}
+
+
+def write_files(frames: dict[str, pl.DataFrame], root: Path, metadata: dict[str, Any]) -> dict[str, Any]:
+    """Write every table, schema and the descriptor into ``root`` (a fresh directory); return the descriptor."""
+    (root / "data").mkdir(parents=True)
+    (root / "schemas").mkdir()
+    resources = []
+    for name, table in TABLES.items():
+        frame = sort_by_key(frames[name], table)
+        csv_path, parquet_path, schema_path = f"data/{name}.csv", f"data/{name}.parquet", f"schemas/{name}.json"
+        write_csv(frame, table, root / csv_path)
+        write_parquet(frame, table, root / parquet_path)
+        (root / schema_path).write_bytes(dump_json(table_schema(table)))
+        csv_entry = _file_entry(root, csv_path)
+        resources.append({
+            "name": name,
+            "type": "table",
+            "title": table.title,
+            "description": table.description,
+            "path": csv_path,
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": csv_entry["bytes"],
+            "hash": csv_entry["hash"],
+            "schema": schema_path,
+            "exodata:schema": {k: v for k, v in _file_entry(root, schema_path).items() if k != "path"},
+            PARQUET_KEY: {**_file_entry(root, parquet_path), "mediatype": "application/vnd.apache.parquet"},
+            ROWS_KEY: frame.height,
+        })
+    descriptor = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **metadata}
+    created = created_timestamp()
+    if created:
+        descriptor["created"] = created
+    descriptor["resources"] = resources
+    (root / DESCRIPTOR).write_bytes(dump_json(descriptor))
+    return descriptor
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Move the staged package entries into ``out``; on any failure, put the previous ones back."""
+    previous = out / f".exodata-previous-{os.getpid()}"
+    previous.mkdir()
+    moved: list[str] = []
+    installed: list[str] = []
+    try:
+        for entry in PACKAGE_ENTRIES:  # the descriptor last: it is what makes the package visible
+            if (out / entry).exists():
+                os.replace(out / entry, previous / entry)
+                moved.append(entry)
+            os.replace(staging / entry, out / entry)
+            installed.append(entry)
+    except BaseException:
+        for entry in installed:
+            _remove(out / entry)
+        for entry in moved:
+            os.replace(previous / entry, out / entry)
+        raise
+    finally:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any], *,
+                  check=None) -> dict[str, Any]:
+    """Write the package into ``out`` atomically.
+
+    ``check(staging_dir)`` runs on the staged package before the swap; if it raises, nothing in ``out`` changes.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".exodata-staging-{os.getpid()}"
+    _remove(staging)
+    try:
+        descriptor = write_files(frames, staging, metadata)
+        if check is not None:
+            check(staging)
+        swap_into_place(staging, out)
+    finally:
+        _remove(staging)
+    return descriptor
