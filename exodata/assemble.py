@@ -1,0 +1,147 @@
+"""Assemble the contract tables (polars DataFrames) from merged publications, seed results and annotations.
+
+Rows are gathered as plain column lists and turned into frames with the dtypes generated from the schema
+source, so a column the schema does not declare cannot slip into a table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from exodata.merge import Publication
+from exodata.schema import TABLES
+from exodata.schema.arrow import polars_schema
+
+if TYPE_CHECKING:
+    import polars as pl
+
+MENTION_FIELD_ORDER = ("title", "title_vernacular", "abstract", "keyword")
+
+
+class Rows:
+    """Column-wise row collector for one table."""
+
+    def __init__(self, name: str) -> None:
+        self.table = TABLES[name]
+        self.columns: dict[str, list[Any]] = {c: [] for c in self.table.column_names}
+
+    def add(self, **values: Any) -> None:
+        for column, cells in self.columns.items():
+            cells.append(values.get(column))
+
+    def frame(self) -> pl.DataFrame:
+        import polars as pl
+
+        return pl.DataFrame(self.columns, schema=polars_schema(self.table), strict=False)
+
+
+def bibliographic_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
+    """publications, authors, affiliations, author_affiliations, keywords, funders, provenance, conflicts."""
+    rows = {name: Rows(name) for name in (
+        "publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
+        "conflicts")}
+
+    def provenance(pid: str, table: str, column: str, position: int, entry, start: int, end: int) -> None:
+        rows["provenance"].add(publication_id=pid, table=table, column=column, position=position,
+                               file=entry.file, record=entry.index, start=start, end=end)
+
+    for pub in publications:
+        pid = pub.publication_id
+        values = {column: support.value for column, support in pub.fields.items()}
+        rows["publications"].add(publication_id=pid, record_count=len(pub.entries), **values)
+        for column, support in pub.fields.items():
+            for entry, start, end in support.spans:
+                provenance(pid, "publications", column, 0, entry, start, end)
+        for column, kept, other, entry in pub.conflicts:
+            rows["conflicts"].add(publication_id=pid, column=column, kept_value=str(kept), other_value=str(other),
+                                  file=entry.file, record=entry.index)
+
+        owner = pub.lists.get("authors")
+        for author in owner.record.authors if owner else ():
+            rows["authors"].add(publication_id=pid, position=author.position, family_name=author.family_name,
+                                given_name=author.given_name, name_as_written=author.name_as_written)
+            for column in ("family_name", "given_name", "name_as_written"):
+                if getattr(author, column) is not None:
+                    provenance(pid, "authors", column, author.position, owner, author.start, author.end)
+        affiliation_owner = pub.lists.get("affiliations")
+        for affiliation in affiliation_owner.record.affiliations if affiliation_owner else ():
+            rows["affiliations"].add(publication_id=pid, position=affiliation.position, text=affiliation.text,
+                                     country=affiliation.country)
+            for column in ("text", "country"):
+                if getattr(affiliation, column) is not None:
+                    provenance(pid, "affiliations", column, affiliation.position, affiliation_owner,
+                               affiliation.start, affiliation.end)
+        if owner is not None and owner is affiliation_owner:  # markers only mean something within one record
+            for author in owner.record.authors:
+                for affiliation_position in sorted(set(author.affiliations)):
+                    rows["author_affiliations"].add(publication_id=pid, author_position=author.position,
+                                                    affiliation_position=affiliation_position)
+        for name, column in (("keywords", "keyword"), ("funders", "name")):
+            list_owner = pub.lists.get(name)
+            for position, item in enumerate(getattr(list_owner.record, name) if list_owner else (), start=1):
+                rows[name].add(publication_id=pid, position=position, **{column: item.value})
+                provenance(pid, name, column, position, list_owner, item.start, item.end)
+    return {name: collector.frame() for name, collector in rows.items()}
+
+
+def seed_record_table(results, publications: list[Publication], order_of) -> pl.DataFrame:
+    """One row per record of every seed file, with its status and the publication it went into."""
+    by_order: dict[int, tuple[str, str | None]] = {}
+    for pub in publications:
+        for entry in pub.entries:
+            reason = pub.duplicate_reasons.get(entry.order)
+            by_order[entry.order] = (pub.publication_id, reason)
+    rows = Rows("seed_records")
+    for result in results:
+        for item in result.records:
+            common = dict(file=result.file, record=item.index, format=result.format, encoding=result.encoding,
+                          sha256=result.sha256)
+            if item.record is None:
+                rows.add(status="quarantined", reason=item.reason, **common)
+                continue
+            pid, duplicate_reason = by_order[order_of(result.file, item.index)]
+            rows.add(status="duplicate" if duplicate_reason else "compiled", publication_id=pid,
+                     reason=duplicate_reason, **common)
+    return rows.frame()
+
+
+def knowledge_tables(publications: list[Publication], keyword_texts: dict[str, list[str]],
+                     publication_texts: dict[str, dict[str, str | None]]) -> dict[str, pl.DataFrame]:
+    """concepts, mentions, publication_concepts and vesicle_quantities, from the curated vocabulary."""
+    from exodata.vocabulary import Annotator, extract_quantities, load_vocabulary
+
+    vocabulary = load_vocabulary()
+    annotator = Annotator(vocabulary)
+    concepts = Rows("concepts")
+    labels = {}
+    for concept in vocabulary:
+        labels[concept.concept_id] = concept.label
+        concepts.add(concept_id=concept.concept_id, category=concept.category, label=concept.label,
+                     synonyms=list(concept.synonyms), abbreviations=list(concept.abbreviations),
+                     chinese_terms=list(concept.zh), xrefs=list(concept.xrefs), note=concept.note)
+    mentions, summary, quantities = Rows("mentions"), Rows("publication_concepts"), Rows("vesicle_quantities")
+    for pub in publications:
+        pid = pub.publication_id
+        texts = publication_texts[pid]
+        counts: dict[str, list] = defaultdict(lambda: [None, 0, set()])
+        for mention in annotator.annotate(texts, keyword_texts.get(pid, [])):
+            mentions.add(publication_id=pid, concept_id=mention.concept_id, category=mention.category,
+                         field=mention.field, keyword_position=mention.keyword_position, start=mention.start,
+                         end=mention.end, text=mention.text)
+            entry = counts[mention.concept_id]
+            entry[0] = mention.category
+            entry[1] += 1
+            entry[2].add(mention.field)
+        for concept_id in sorted(counts):
+            category, count, fields = counts[concept_id]
+            summary.add(publication_id=pid, concept_id=concept_id, category=category, label=labels[concept_id],
+                        mention_count=count, fields=[f for f in MENTION_FIELD_ORDER if f in fields])
+        for field_name in ("title", "abstract"):
+            text = texts.get(field_name)
+            for quantity in extract_quantities(field_name, text) if text else ():
+                quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
+                               value_max=quantity.value_max, unit=quantity.unit, field=field_name,
+                               start=quantity.start, end=quantity.end, text=quantity.text)
+    return {"concepts": concepts.frame(), "mentions": mentions.frame(),
+            "publication_concepts": summary.frame(), "vesicle_quantities": quantities.frame()}

@@ -1,0 +1,118 @@
+"""The ``exodata`` command line: build, validate, info, dictionary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Build, validate and inspect the exodata package.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def build(
+    seeds: Path = typer.Option(Path("seeds"), "--seeds", help="Directory of seed files."),
+    out: Path = typer.Option(Path("."), "--out", help="Directory to write the package into."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (writing nothing) if any record is quarantined."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for reading seeds."),
+) -> None:
+    """Compile the seeds into a validated Frictionless data package."""
+    from exodata.build import BuildError
+    from exodata.build import build as run_build
+
+    console, errors = _console(), _console(stderr=True)
+    try:
+        if errors.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("compiling seeds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TextColumn("{task.description}"), console=errors, transient=True) as bar:
+                task = bar.add_task("", total=None)
+
+                def progress(done: int, total: int, file: str) -> None:
+                    bar.update(task, completed=done, total=total, description=file)
+
+                summary = run_build(seeds, out, strict=strict, jobs=jobs, progress=progress)
+        else:
+            summary = run_build(seeds, out, strict=strict, jobs=jobs)
+    except BuildError as error:
+        errors.print(f"[bold red]build failed[/]: {error}", markup=True)
+        raise typer.Exit(1) from None
+    status = summary.status
+    console.print(f"built exodata package in {summary.out}: {summary.files} seed file(s), "
+                  f"{status.get('compiled', 0)} compiled, {status.get('duplicate', 0)} duplicate, "
+                  f"{status.get('quarantined', 0)} quarantined record(s) → {summary.publications} publication(s), "
+                  f"{summary.mentions} mention(s), {summary.conflicts} conflict(s) between duplicates")
+    if summary.ignored:
+        console.print(f"ignored {len(summary.ignored)} hidden file(s): {', '.join(summary.ignored[:5])}")
+    for reason in summary.quarantined[:20]:
+        console.print(f"  quarantined: {reason}")
+    if len(summary.quarantined) > 20:
+        console.print(f"  ... and {len(summary.quarantined) - 20} more (see data/seed_records.csv)")
+
+
+@app.command()
+def validate(
+    path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package)."),
+    limit: int = typer.Option(50, "--limit", help="Show at most this many problems."),
+) -> None:
+    """Check descriptor, hashes, schemas, keys and offsets of a built package (exit 1 on any problem)."""
+    from exodata.checks import format_issues
+    from exodata.validate import validate_package
+
+    issues = validate_package(path)
+    where = path or "the installed package"
+    if issues:
+        _console(stderr=True).print(f"{where}: {len(issues)} problem(s)\n{format_issues(issues, limit)}",
+                                    markup=False)
+        raise typer.Exit(1)
+    _console().print(f"{where}: valid")
+
+
+@app.command()
+def info(path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package).")) -> None:
+    """Show the package version, its tables and their row counts."""
+    from rich.table import Table
+
+    from exodata._loading import package_dir, read_descriptor
+
+    directory = package_dir(path)
+    descriptor = read_descriptor(directory)
+    table = Table(title=f"exodata {descriptor.get('version')} ({directory})")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("description")
+    for resource in descriptor["resources"]:
+        table.add_row(resource["name"], str(resource.get("exodata:rows", "?")), resource.get("description", ""))
+    _console().print(table)
+
+
+@app.command()
+def dictionary(out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out")) -> None:
+    """Write the data dictionary generated from the schema source."""
+    from exodata.schema.dictionary import data_dictionary
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(data_dictionary(), encoding="utf-8")
+    _console().print(f"wrote {out}")
+
+
+def main() -> None:
+    try:
+        app()
+    except FileNotFoundError as error:  # e.g. no package where one was looked for: the message says the fix
+        print(f"exodata: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
