@@ -68,7 +68,11 @@ def write_csv(frame: pl.DataFrame, table: Table, path: Path) -> None:
     import polars as pl
 
     lists = [f.name for f in table.fields if f.type == "list"]
-    flat = frame.with_columns(pl.col(name).list.join(LIST_DELIMITER) for name in lists) if lists else frame
+    # an empty list is an empty (null) cell: Table Schema has no other spelling for it
+    flat = frame.with_columns(
+        pl.when(pl.col(name).list.len() > 0).then(pl.col(name).list.join(LIST_DELIMITER)).alias(name)
+        for name in lists
+    ) if lists else frame
     flat.write_csv(path, include_header=True, separator=",", line_terminator="\n", quote_style="necessary",
                    null_value="")
 

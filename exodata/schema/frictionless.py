@@ -16,7 +16,9 @@ def field_descriptor(field: Field) -> dict[str, Any]:
     if field.example is not None:
         out["example"] = field.example
     constraints: dict[str, Any] = {}
-    if field.required:
+    if field.required and field.type != "list":
+        # a required list is never null but may be empty, and an empty list is an empty CSV cell, which
+        # Table Schema reads as missing: so lists are not marked required here (pandera and Arrow enforce it)
         constraints["required"] = True
     if field.pattern is not None:
         constraints["pattern"] = field.pattern
