@@ -28,8 +28,6 @@ from exodata.normalise.text import clean_text, numbering_length, strip_trailing_
 
 _TEXT_FIELDS = ("title", "title_vernacular", "journal", "publisher", "abstract", "volume", "issue",
                 "first_page", "last_page")
-#: Formats that append a period to every title (the gold removes it).
-_PERIOD_TITLE_FORMATS = {"medline", "pubmed_xml"}
 #: How each format orders an author name written without a comma (see split_author_name).
 _FAMILY_FIRST = {"medline": True, "wprim_page": False, "vufind_page": False}
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
@@ -75,10 +73,7 @@ def _scalar_fields(b: _Builder) -> None:
     for name, loc in raw.fields.items():
         text = loc.value
         if name in _TEXT_FIELDS:
-            value = clean_text(text)
-            if name == "title" and value and raw.format in _PERIOD_TITLE_FORMATS and value.endswith("."):
-                value = value[:-1].rstrip() or None
-            b.put(name, value, _span(loc), True)
+            b.put(name, clean_text(text), _span(loc), True)
         elif name == "year":
             b.put("year", year_of(text), _span(loc), True)
         elif name == "pages":
