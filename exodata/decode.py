@@ -209,13 +209,13 @@ def _decode_unrepaired(data: bytes) -> tuple[str, str, bool, list[str]] | str:
         try:
             return data[length:].decode(encoding), encoding, True, []
         except UnicodeDecodeError as err:
-            return undecodable_problem(err, encoding, length, "after its byte-order mark")
+            return undecodable_problem(err, encoding, length, ", after its byte-order mark")
     utf16 = sniff_utf16(data)
     if utf16 is not None:
         try:
             return data.decode(utf16), utf16, False, [f"{utf16} recognised by its NUL-byte pattern (no BOM)"]
         except UnicodeDecodeError as err:
-            return undecodable_problem(err, utf16, 0, "(recognised by its NUL-byte pattern)")
+            return undecodable_problem(err, utf16, 0, ", recognised by its NUL-byte pattern")
     nul = data.find(b"\x00")
     if nul >= 0:
         return binary_problem(f"NUL byte at byte offset {nul}")
@@ -223,7 +223,7 @@ def _decode_unrepaired(data: bytes) -> tuple[str, str, bool, list[str]] | str:
         return data.decode("utf-8"), "utf-8", False, []
     except UnicodeDecodeError as err:
         if mostly_utf8(data):
-            return undecodable_problem(err, "utf-8", 0, "in a file that is otherwise UTF-8")
+            return undecodable_problem(err, "utf-8", 0, " in a file that is otherwise UTF-8")
     return _decode_detected(data)
 
 
@@ -243,29 +243,39 @@ def _decode_detected(data: bytes) -> tuple[str, str, bool, list[str]] | str:
             return text, encoding, False, [note]
     if first_error is not None:
         err, encoding = first_error
-        return undecodable_problem(err, encoding, 0, "(the most plausible encoding)")
+        return undecodable_problem(err, encoding, 0, ", the most plausible encoding")
     return implausible_problem(data)
 
 
-def detector_sample(data: bytes) -> bytes:
-    """At most :data:`DETECTOR_SAMPLE_BYTES` of ``data``: four slices spread over it, cut at line breaks.
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+#: Bytes below 0x30 are never the 2nd-4th byte of a GB18030 or Big5 character: a cut before one is safe.
+_BOUNDARY_BYTE = re.compile(rb"[\x00-\x2f]")
 
-    Cutting at ``\\n`` keeps multi-byte characters whole (no byte of a GB18030 or Big5 character is 0x0A),
-    and slices from the middle and the end catch a file whose first lines are plain ASCII.
+
+def detector_sample(data: bytes) -> bytes:
+    """At most :data:`DETECTOR_SAMPLE_BYTES` of ``data`` for the detector: the stretches around non-ASCII bytes.
+
+    ASCII reads the same in every candidate encoding, so the detector learns only from non-ASCII bytes; a
+    file whose first thousand lines are plain ASCII still gets a sample of its Chinese or accented text.
+    Each stretch starts inside an ASCII run and ends before a byte below 0x30, so no character is cut.
     """
     if len(data) <= DETECTOR_SAMPLE_BYTES:
         return data
-    width = DETECTOR_SAMPLE_BYTES // 4
-    pieces = []
-    for k in range(4):
-        start = (len(data) - width) * k // 3
-        piece = data[start : start + width]
-        if k > 0:
-            piece = piece[piece.find(b"\n") + 1 :] if b"\n" in piece else b""
-        if k < 3 and b"\n" in piece:
-            piece = piece[: piece.rfind(b"\n") + 1]
-        pieces.append(piece)
-    return b"".join(pieces)
+    pieces: list[bytes] = []
+    size = pos = 0
+    while size < DETECTOR_SAMPLE_BYTES:
+        found = _NON_ASCII_BYTE.search(data, pos)
+        if found is None:
+            break
+        start = max(pos, found.start() - 200)  # everything between pos and the non-ASCII byte is ASCII
+        boundary = _BOUNDARY_BYTE.search(data, found.start() + 4096, start + DETECTOR_SAMPLE_BYTES - size)
+        end = boundary.start() if boundary else min(len(data), start + DETECTOR_SAMPLE_BYTES - size)
+        pieces.append(data[start:end])
+        size += end - start
+        pos = end
+        if boundary is None:
+            break
+    return b"\n".join(pieces) if pieces else data[:DETECTOR_SAMPLE_BYTES]
 
 
 def detect_encodings(sample: bytes) -> list[str]:
@@ -294,34 +304,46 @@ def mostly_utf8(data: bytes) -> bool:
     return valid_multibyte > 2 * max(bad, 1)
 
 
-def implausible_problem(data: bytes) -> str:
-    """The problem when the detector finds no candidate encoding plausible at all.
+#: The readings weighed when the detector finds no encoding plausible, to name the most plausible one.
+FALLBACK_ENCODINGS = ("utf-8", "gb18030", "big5", "cp950", "windows-1252", "iso-8859-1")
 
-    Reported under the encoding whose strict decode gets furthest, or at the first non-ASCII byte when
-    a candidate decodes every byte (into gibberish, by the detector's measure).
+
+def implausible_problem(data: bytes) -> str:
+    """The problem when charset-normalizer finds no candidate encoding plausible for ``data``.
+
+    Each of :data:`FALLBACK_ENCODINGS` reads the detector's sample leniently; the most plausible reading
+    has the least mess (charset-normalizer's measure) plus share of undecodable characters.  Its first
+    bad byte in the whole file is the offset reported; when it decodes every byte (Latin-1 always can),
+    the text is gibberish in every encoding and the first non-ASCII byte is reported instead.
     """
-    errors = []
-    for encoding in ("utf-8", "gb18030", "big5", "windows-1252"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError as err:
-            errors.append((err, encoding))
-            continue
-        first = re.search(rb"[\x80-\xff]", data)
-        offset = first.start() if first else 0
-        return (
-            f"undecodable bytes at byte offset {offset} (no plausible encoding: the text decodes as {encoding} "
-            f"but reads as gibberish to charset-normalizer; first non-ASCII byte)"
-        )
-    err, encoding = max(errors, key=lambda pair: pair[0].start)
-    return undecodable_problem(err, encoding, 0, "(no encoding decodes the whole file; this one gets furthest)")
+    from charset_normalizer.md import mess_ratio
+
+    sample = detector_sample(data)
+
+    def implausibility(encoding: str) -> float:
+        text = sample.decode(encoding, "replace")
+        return mess_ratio(text, 1.0) + 2 * text.count("\ufffd") / max(len(text), 1)
+
+    encoding = min(FALLBACK_ENCODINGS, key=implausibility)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as err:
+        return undecodable_problem(err, encoding, 0, ", the most plausible encoding")
+    first = re.search(rb"[\x80-\xff]", data)
+    return (
+        f"undecodable bytes at byte offset {first.start() if first else 0} (no plausible encoding: the "
+        f"bytes decode as {encoding} but read as gibberish to charset-normalizer; first non-ASCII byte)"
+    )
 
 
 def undecodable_problem(err: UnicodeDecodeError, encoding: str, shift: int, context: str) -> str:
     """``undecodable bytes at byte offset N (…)``, N counted from the start of the file."""
     offset = err.start + shift
     bad = err.object[err.start : min(err.end, err.start + 4)].hex(" ")
-    return f"undecodable bytes at byte offset {offset} ({encoding} {context}: {err.reason}, bytes {bad})"
+    return (
+        f"undecodable bytes at byte offset {offset} ({encoding}{context}: {err.reason}, bytes {bad}); "
+        "fix the bytes there or export the file again as UTF-8"
+    )
 
 
 def _ascii_compatible(encoding: str) -> bool:
