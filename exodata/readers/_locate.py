@@ -189,3 +189,211 @@ def nesting_depth_exceeds(text: str, openers: str, closers: str, limit: int = MA
         elif char in closers:
             depth = max(0, depth - 1)
     return None
+
+
+# --- XML ------------------------------------------------------------------------------------------------------
+#
+# lxml gives elements without character offsets.  Once a document has parsed, its start tags occur in the text
+# in the same order as ``root.iter()`` yields elements, so one linear scan of the tags maps every element to
+# the span of its content.  Parsing goes through defusedxml's checks (no entity declarations, no external
+# references) with a parser that never resolves entities, loads DTDs or touches the network.
+
+
+class XmlRefused(Exception):
+    """The XML must not be read at all (entity declarations, external references); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSpan:
+    """Offsets of one element: ``start`` of its '<', its content, and ``end`` after its closing '>'."""
+
+    start: int
+    content_start: int
+    content_end: int
+    end: int
+
+
+@dataclass(slots=True)
+class XmlChunk:
+    """One record element found in an XML export: its span, and either its parsed element or an error."""
+
+    start: int
+    end: int
+    element: object | None = None
+    spans: dict[object, ElementSpan] | None = None
+    error: str | None = None
+
+
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]{0,300}\?>")
+_ATTRIBUTES_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""")
+_TAG_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+
+
+def local_name(element) -> str:
+    """The tag of ``element`` without its namespace ('' for comments and processing instructions)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _blank_declaration(text: str) -> str:
+    """``text`` with its ``<?xml ...?>`` declaration turned into spaces (lxml refuses one in a str; offsets kept)."""
+    found = _XML_DECLARATION.match(text)
+    if found is None:
+        return text
+    return " " * found.end() + text[found.end():]
+
+
+def parse_xml_safely(text: str):
+    """The root element of ``text``; raises XmlRefused for entity/DTD tricks, lxml's XMLSyntaxError if malformed."""
+    import warnings
+
+    from lxml import etree
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from defusedxml import DefusedXmlException
+        from defusedxml import lxml as defused
+
+    doctype = text.find("<!DOCTYPE")
+    if doctype >= 0 and "<!ENTITY" in text[doctype:]:
+        line = line_number(text, text.find("<!ENTITY", doctype))
+        raise XmlRefused(f"XML entity declarations are refused (line {line}): entity expansion and external "
+                         "entities are never read")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_blank_text=False)
+    try:
+        return defused.fromstring(_blank_declaration(text), parser=parser, forbid_dtd=False, forbid_entities=True)
+    except DefusedXmlException as refused:
+        raise XmlRefused(f"XML refused by defusedxml: {type(refused).__name__}: {refused}") from refused
+
+
+def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]:
+    """Map every element under ``root`` to its span in ``text`` (``root`` parsed from it).
+
+    ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
+    and the tree disagree, which a well-formed document never does.
+    """
+    elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    opened: list[list[int]] = []
+    spans: list[list[int] | None] = []
+    position = text.find("<")
+    while position >= 0:
+        if text.startswith("<!--", position):
+            close = text.find("-->", position + 4)
+            position = -1 if close < 0 else text.find("<", close + 3)
+            continue
+        if text.startswith("<![CDATA[", position):
+            close = text.find("]]>", position + 9)
+            position = -1 if close < 0 else text.find("<", close + 3)
+            continue
+        if text.startswith("<?", position):
+            close = text.find("?>", position + 2)
+            position = -1 if close < 0 else text.find("<", close + 2)
+            continue
+        if text.startswith("<!", position):
+            bracket, close = text.find("[", position), text.find(">", position)
+            if 0 <= bracket < close:
+                close = text.find(">", text.find("]", bracket))
+            position = -1 if close < 0 else text.find("<", close + 1)
+            continue
+        if text.startswith("</", position):
+            close = text.find(">", position)
+            if close < 0 or not opened:
+                raise ValueError(f"unbalanced end tag at offset {offset + position}")
+            entry = opened.pop()
+            entry[2], entry[3] = position, close + 1
+            position = text.find("<", close + 1)
+            continue
+        name = _TAG_NAME.match(text, position + 1)
+        rest = _ATTRIBUTES_END.match(text, name.end()) if name else None
+        if rest is None:
+            raise ValueError(f"unreadable start tag at offset {offset + position}")
+        entry = [position, rest.end(), rest.end(), rest.end()]
+        spans.append(entry)
+        if not rest.group(1):
+            opened.append(entry)
+        position = text.find("<", rest.end())
+    if len(spans) != len(elements) or opened:
+        raise ValueError(f"{len(spans)} start tags in the text but {len(elements)} elements in the tree")
+    # Keyed by the element proxies themselves: holding them keeps lxml from making new ones, so a later
+    # ``find`` returns these very objects.
+    return {element: ElementSpan(*(value + offset for value in span))
+            for element, span in zip(elements, spans)}
+
+
+def xml_chunks(text: str, record_tags: tuple[str, ...]) -> list[XmlChunk]:
+    """Every element named in ``record_tags`` of the document ``text``, parsed, with spans; see :func:`parse_xml_safely`.
+
+    When the whole document parses, its record elements are returned.  When it does not, the text is cut at
+    the record tags and each record is parsed on its own, so one broken record does not take the others with
+    it.  Raises XmlRefused when the document must not be read at all.
+    """
+    from lxml import etree
+
+    try:
+        root = parse_xml_safely(text)
+    except etree.XMLSyntaxError as whole_error:
+        chunks = [_parse_chunk(text, start, end) for start, end in _cut_records(text, record_tags)]
+        if not chunks:
+            line = getattr(whole_error, "lineno", None)
+            raise XmlRefused(f"malformed XML (line {line}): {whole_error}") from whole_error
+        return chunks
+    spans = element_spans(text, root)
+    return [XmlChunk(spans[element].start, spans[element].end, element, spans)
+            for element in root.iter() if local_name(element) in record_tags]
+
+
+def _cut_records(text: str, record_tags: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each ``<tag ...>...</tag>`` run of a record tag, found by plain text search."""
+    names = "(?:" + "|".join(re.escape(tag) for tag in record_tags) + ")"
+    opening = re.compile(r"<(?:[\w.-]+:)?" + names + r"[\s/>]")
+    closing = re.compile(r"</(?:[\w.-]+:)?" + names + r"\s*>")
+    starts = [found.start() for found in opening.finditer(text)]
+    cuts = []
+    for i, start in enumerate(starts):
+        limit = starts[i + 1] if i + 1 < len(starts) else len(text)
+        close = closing.search(text, start, limit)
+        cuts.append((start, close.end() if close else limit))
+    return cuts
+
+
+def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
+    from lxml import etree
+
+    try:
+        root = parse_xml_safely(text[start:end])
+        return XmlChunk(start, end, root, element_spans(text[start:end], root, offset=start))
+    except (etree.XMLSyntaxError, XmlRefused, ValueError) as err:
+        line = line_number(text, start)
+        detail = str(err)
+        if isinstance(err, etree.XMLSyntaxError) and getattr(err, "lineno", None):
+            detail = f"line {line + err.lineno - 1}: {err.msg if hasattr(err, 'msg') else err}"
+        return XmlChunk(start, end, error=f"malformed XML in the record starting on line {line}: {detail}")
+
+
+def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
+    """The content of an element, trimmed; ``decoded`` holds its text without markup or entities."""
+    raw = Located.of(text, span.content_start, span.content_end)
+    trimmed = raw.strip()
+    if not trimmed.text:
+        return None
+    if element is None:
+        return trimmed
+    from lxml import etree
+
+    plain = etree.tostring(element, method="text", encoding=str, with_tail=False).strip()
+    if not plain:
+        return None
+    return trimmed if plain == trimmed.text else Located(trimmed.text, trimmed.start, trimmed.end, plain)
+
+
+def attribute_value(text: str, span: ElementSpan, name: str) -> Located | None:
+    """The value of attribute ``name`` in the element's start tag, located (None when absent)."""
+    found = re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""").search(
+        text, span.start, span.content_start)
+    if found is None:
+        return None
+    group = 1 if found.group(1) is not None else 2
+    return Located.of(text, found.start(group), found.end(group)).strip() or None
