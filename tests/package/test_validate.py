@@ -1,0 +1,100 @@
+"""`exodata validate` catches corrupted copies and names what is wrong."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+from typer.testing import CliRunner
+
+from exodata.cli import app
+from exodata.package import write_csv, write_parquet
+from exodata.schema import TABLES
+from exodata.validate import validate_package
+from tests.package.conftest import rehash
+
+
+def _rewrite(directory, name, change):
+    """Apply ``change`` to a table, write both copies back and refresh the hashes (so deeper checks run)."""
+    frame = change(pl.read_parquet(directory / "data" / f"{name}.parquet"))
+    write_parquet(frame, TABLES[name], directory / "data" / f"{name}.parquet")
+    write_csv(frame, TABLES[name], directory / "data" / f"{name}.csv")
+    rehash(directory)
+
+
+def messages(directory):
+    return [str(issue) for issue in validate_package(directory)]
+
+
+def test_the_built_package_is_valid(built_package):
+    assert validate_package(built_package) == []
+    result = CliRunner().invoke(app, ["validate", str(built_package)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_changed_byte_breaks_the_hash(package_copy):
+    path = package_copy / "data" / "publications.csv"
+    path.write_bytes(path.read_bytes().replace(b"Sepsis", b"Sepsys", 1))
+    found = messages(package_copy)
+    assert any("data/publications.csv" in m and "hash" in m for m in found), found
+    result = CliRunner().invoke(app, ["validate", str(package_copy)])
+    assert result.exit_code == 1
+
+
+def test_a_changed_parquet_breaks_its_hash(package_copy):
+    path = package_copy / "data" / "authors.parquet"
+    path.write_bytes(path.read_bytes() + b"\0")
+    assert any("data/authors.parquet" in m and "hash" in m for m in messages(package_copy))
+
+
+def test_duplicate_primary_key_is_named(package_copy):
+    _rewrite(package_copy, "authors", lambda f: pl.concat([f, f.head(1)]))
+    found = messages(package_copy)
+    assert any("table authors" in m and "publication_id" in m for m in found), found
+
+
+def test_dangling_foreign_key_is_named(package_copy):
+    _rewrite(package_copy, "keywords", lambda f: f.with_columns(
+        pl.when(pl.col("position") == 1).then(pl.lit("doi:10.9999/nowhere")).otherwise(pl.col("publication_id"))
+        .alias("publication_id")))
+    found = messages(package_copy)
+    assert any("table keywords" in m and "no matching row in publications" in m and "10.9999/nowhere" in m
+               for m in found), found
+
+
+def test_bad_doi_is_named_with_its_value(package_copy):
+    _rewrite(package_copy, "publications", lambda f: f.with_columns(
+        pl.when(pl.col("doi").is_not_null()).then(pl.lit("https://doi.org/10.1/x")).otherwise(None).alias("doi")))
+    found = messages(package_copy)
+    assert any("column doi" in m and "https://doi.org/10.1/x" in m for m in found), found
+
+
+def test_csv_and_parquet_copies_must_agree(package_copy):
+    frame = pl.read_parquet(package_copy / "data" / "funders.parquet")
+    write_csv(frame.head(max(frame.height - 1, 0)), TABLES["funders"], package_copy / "data" / "funders.csv")
+    rehash(package_copy)
+    assert any("funders.csv" in m and "Parquet" in m for m in messages(package_copy))
+
+
+def test_resource_paths_may_not_leave_the_package_or_be_urls(package_copy):
+    descriptor = json.loads((package_copy / "datapackage.json").read_text())
+    descriptor["resources"][0]["exodata:parquet"]["path"] = "../../etc/passwd"
+    descriptor["resources"][1]["path"] = "https://example.org/data.csv"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    found = messages(package_copy)
+    assert any("leaves the package directory" in m for m in found), found
+    assert any("URL" in m for m in found), found
+
+
+def test_missing_package_is_a_clear_error(tmp_path):
+    found = messages(tmp_path)
+    assert found and "exodata build" in found[0]
+
+
+def test_mention_offsets_are_checked(package_copy):
+    mentions = pl.read_parquet(package_copy / "data" / "mentions.parquet")
+    if mentions.height == 0:
+        return
+    _rewrite(package_copy, "mentions", lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.col("start") + 1).otherwise(pl.col("start")).alias("start")))
+    assert any("table mentions" in m and "offsets" in m for m in messages(package_copy))

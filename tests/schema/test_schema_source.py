@@ -1,0 +1,100 @@
+"""The generated schema artefacts never drift from the one schema source."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from exodata.checks import check_schema
+from exodata.package import dump_json
+from exodata.schema import TABLES
+from exodata.schema.arrow import arrow_schema, polars_schema
+from exodata.schema.dictionary import data_dictionary
+from exodata.schema.frictionless import table_schema
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_committed_table_schema_matches_the_source(name):
+    committed = REPO / "schemas" / f"{name}.json"
+    assert committed.is_file(), f"schemas/{name}.json is missing: run `exodata build`"
+    assert committed.read_bytes() == dump_json(table_schema(TABLES[name])), (
+        f"schemas/{name}.json drifted from exodata/schema/tables.py: run `exodata build` and commit")
+
+
+def test_committed_data_dictionary_matches_the_source():
+    committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == data_dictionary(), "docs/data-dictionary.md drifted: run `exodata dictionary`"
+
+
+def test_no_stray_schema_files():
+    assert sorted(p.stem for p in (REPO / "schemas").glob("*.json")) == sorted(TABLES)
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_arrow_and_polars_schemas_agree(name):
+    table = TABLES[name]
+    arrow = arrow_schema(table)
+    assert arrow.names == table.column_names
+    empty = pl.DataFrame(schema=polars_schema(table))
+    assert pl.from_arrow(arrow.empty_table()).schema == empty.schema
+    assert [not f.nullable for f in arrow] == [f.required for f in table.fields]
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_primary_and_foreign_keys_are_declared_in_table_schema(name):
+    table = TABLES[name]
+    schema = table_schema(table)
+    assert schema["primaryKey"] == list(table.primary_key)
+    assert len(schema.get("foreignKeys", [])) == len(table.foreign_keys)
+    for fk in schema.get("foreignKeys", []):
+        assert fk["reference"]["resource"] in TABLES
+
+
+def _publication(**overrides):
+    row = {f.name: None for f in TABLES["publications"].fields}
+    row.update(publication_id="doi:10.1000/x", doi="10.1000/x", record_count=1)
+    row.update(overrides)
+    return pl.DataFrame([row], schema=polars_schema(TABLES["publications"]))
+
+
+def test_pandera_accepts_a_valid_row():
+    assert check_schema("publications", _publication()) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("doi", "https://doi.org/10.1000/x"), ("pmcid", "7339207"), ("language", "English"), ("country", "China"),
+     ("year", 20211), ("title", ""), ("cited_by_count", -1), ("record_count", None)],
+)
+def test_pandera_rejects_a_bad_value_and_names_it(column, value):
+    issues = check_schema("publications", _publication(**{column: value}))
+    assert issues, f"{column}={value!r} was accepted"
+    assert any(i.column == column for i in issues)
+    assert any("publication_id='doi:10.1000/x'" in (i.row or "") for i in issues) or value is None
+
+
+def test_pandera_rejects_duplicate_primary_keys():
+    frame = pl.concat([_publication(), _publication()])
+    assert check_schema("publications", frame)
+
+
+def test_pandera_rejects_an_undeclared_column():
+    frame = _publication().with_columns(pl.lit("x").alias("surprise"))
+    assert check_schema("publications", frame)
+
+
+def test_list_items_may_not_contain_the_csv_delimiter():
+    table = TABLES["concepts"]
+    row = {"concept_id": "MONDO:0005178", "category": "disease", "label": "osteoarthritis",
+           "synonyms": ["OA|knee OA"], "abbreviations": [], "chinese_terms": [], "xrefs": [], "note": None}
+    issues = check_schema("concepts", pl.DataFrame([row], schema=polars_schema(table)))
+    assert any(i.column == "synonyms" for i in issues)
+
+
+def test_table_schemas_are_valid_json_with_descriptions():
+    for name, table in TABLES.items():
+        schema = json.loads(dump_json(table_schema(table)))
+        assert all(f.get("description") for f in schema["fields"]), name
