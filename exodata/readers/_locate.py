@@ -397,3 +397,25 @@ def attribute_value(text: str, span: ElementSpan, name: str) -> Located | None:
         return None
     group = 1 if found.group(1) is not None else 2
     return Located.of(text, found.start(group), found.end(group)).strip() or None
+
+
+def located_values(text: str, entries: list[TagEntry], values: list[str], problems: list) -> list[Located]:
+    """A parser's ``values`` of one tag, each located inside its own tag line (``entries``, same order).
+
+    When the parser and the line scan disagree on how many values there are, the scanned lines are used as
+    written and a Problem says so; a value not found inside its line falls back to the whole line too.
+    """
+    from exodata.model import Problem
+
+    if len(values) != len(entries):
+        if entries:
+            problems.append(Problem(f"{entries[0].tag}: the parser read {len(values)} value(s) where the record "
+                                    f"has {len(entries)} {entries[0].tag} line(s); the lines are used as written",
+                                    entries[0].value.start, entries[0].line))
+        return [entry.value for entry in entries]
+    located = []
+    for entry, value in zip(entries, values):
+        value = value.strip() if isinstance(value, str) else ""
+        found = locate(text, value, entry.value.start, entry.value.end) if value else None
+        located.append(found if found is not None else entry.value)
+    return located

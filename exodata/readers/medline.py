@@ -18,7 +18,7 @@ from exodata.readers._locate import (
     add_affiliation,
     first_chars,
     line_number,
-    locate,
+    located_values,
     looks_like_elocator,
     refusal,
     refused_record,
@@ -30,6 +30,8 @@ FORMAT = "medline"
 
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,3}-(?: |$)")
 _ACCEPT = re.compile(r"^(PMID|OWN |STAT|TI  |FAU |AU  )- ", re.MULTILINE)
+#: Tags Biopython joins into one string (the rest it keeps as lists).
+_TEXT_TAGS = frozenset(("TI", "AB", "TT", "JT", "PL", "DP", "PG", "VI", "IP", "PMC", "PMID", "LID"))
 _MARKED_ID = re.compile(r"^(?P<id>\S.*?)\s*\[(?P<kind>[a-z]+)\]\s*$")
 
 
@@ -115,22 +117,12 @@ def _biopython_values(record_text: str) -> dict[str, list[str]]:
 
 def _located_values(text: str, entries: list[TagEntry], parsed: dict[str, list[str]], tag: str,
                     problems: list[Problem]) -> list[Located]:
-    """Biopython's values of ``tag``, each located inside its own tag line (the scanned line if they disagree)."""
+    """Biopython's values of ``tag``, each located inside its own tag line."""
     mine = [entry for entry in entries if entry.tag == tag]
     values = parsed.get(tag, [])
-    if tag in ("TI", "AB", "TT", "JT", "PL", "DP", "PG", "VI", "IP", "PMC", "PMID") and len(mine) == 1:
-        values = [" ".join(values)]
-    if len(values) != len(mine):
-        if mine:
-            problems.append(Problem(f"{tag}: Biopython read {len(values)} value(s) where the record has "
-                                    f"{len(mine)} {tag} line(s); the lines are used as written",
-                                    mine[0].value.start, mine[0].line))
-        return [entry.value for entry in mine]
-    located = []
-    for entry, value in zip(mine, values):
-        found = locate(text, value.strip(), entry.value.start, entry.value.end) if value.strip() else None
-        located.append(found if found is not None else entry.value)
-    return located
+    if tag in _TEXT_TAGS and len(mine) > 1:
+        return [entry.value for entry in mine]  # Biopython joined the lines of a repeated tag into one string
+    return located_values(text, mine, values, problems)
 
 
 def _first(values: list[Located]) -> Located | None:
