@@ -34,25 +34,28 @@ DETECTOR_SAMPLE_BYTES = 64 * 1024
 #: file is taken for binary data rather than text.
 MAX_CONTROL_SHARE = 0.01
 
-#: Leading bytes of binary formats someone might save into a seeds folder by mistake.
-MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "PDF"),
-    (b"PK\x03\x04", "ZIP (also DOCX/XLSX/EPUB)"),
-    (b"PK\x05\x06", "ZIP (empty archive)"),
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"\x1f\x8b", "GZIP"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"\xfd7zXZ\x00", "XZ"),
-    (b"(\xb5/\xfd", "Zstandard"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
-    (b"Rar!\x1a\x07", "RAR"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (legacy DOC/XLS)"),
-    (b"SQLite format 3\x00", "SQLite"),
-    (b"\x7fELF", "ELF executable"),
-    (b"PAR1", "Parquet"),
-    (b"RIFF", "RIFF (WAV/AVI/WEBP)"),
+#: Leading bytes of binary formats someone might save into a seeds folder by mistake.  Signatures made of
+#: printable characters are matched with enough context that no text export can start with them.
+MAGIC_NUMBERS: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (rb"%PDF-\d\.\d", "PDF"),
+        (rb"PK\x03\x04", "ZIP (also DOCX/XLSX/EPUB)"),
+        (rb"PK\x05\x06", "ZIP (empty archive)"),
+        (rb"\x89PNG\r\n\x1a\n", "PNG"),
+        (rb"\x1f\x8b", "GZIP"),
+        (rb"\xff\xd8\xff", "JPEG"),
+        (rb"GIF8[79]a[\x00-\xff]{2}", "GIF"),
+        (rb"BZh[1-9]1AY&SY", "BZIP2"),
+        (rb"\xfd7zXZ\x00", "XZ"),
+        (rb"\x28\xb5\x2f\xfd", "Zstandard"),
+        (rb"7z\xbc\xaf\x27\x1c", "7-Zip"),
+        (rb"Rar!\x1a\x07", "RAR"),
+        (rb"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 (legacy DOC/XLS)"),
+        (rb"SQLite format 3\x00", "SQLite"),
+        (rb"\x7fELF", "ELF executable"),
+        (rb"RIFF[\x00-\xff]{4}(?:WAVE|AVI |WEBP)", "RIFF (WAV/AVI/WEBP)"),
+    )
 )
 
 #: Byte-order marks, longest first (the UTF-32-LE mark begins with the UTF-16-LE one).
@@ -168,7 +171,7 @@ def binary_problem(evidence: str) -> str:
 def sniff_magic(data: bytes) -> str | None:
     """The binary format whose magic number ``data`` starts with, or None."""
     for magic, name in MAGIC_NUMBERS:
-        if data.startswith(magic):
+        if magic.match(data):
             return name
     return None
 

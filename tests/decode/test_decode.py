@@ -235,6 +235,11 @@ def test_binary_files_are_refused_with_a_reason(data, evidence):
     assert evidence in decoded.problem
 
 
+@pytest.mark.parametrize("text", ["RIFF", "GIF89 is a year", "%PDF-export notes", "PAR1 results", "MZ-B1 cells", "BZh"])
+def test_text_that_starts_like_a_signature_is_still_text(text):
+    assert decode(f"{text} of the MSC exosome review\n".encode()).text == f"{text} of the MSC exosome review\n"
+
+
 def test_a_few_control_characters_do_not_make_text_binary():
     text = "TI  - Exosomes\x1a in \x0bsepsis " + "and more words " * 20
     assert decode(text.encode()).text == text
