@@ -1,0 +1,152 @@
+"""WPRIM (layout b) page reader: gold extraction, detection, spans, quarantine and robustness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exodata.normalise import normalise_record
+from exodata.readers import wprim_page as reader
+from tests.normalise.goldcheck import (
+    PAGES,
+    all_documents,
+    layout_documents,
+    record_mismatches,
+    span_mismatches,
+    value_span_mismatches,
+)
+
+LAYOUT = "b"
+
+
+@pytest.fixture(scope="module")
+def documents(gold_pairs):
+    docs = layout_documents(gold_pairs, LAYOUT)
+    assert len(docs) >= 7, "expected seeds 001/003/004, dev 200/201 and the variant pages"
+    return [(path, path.read_text(encoding="utf-8"), gold) for path, gold in docs]
+
+
+def test_every_layout_b_document_matches_its_gold(documents):
+    failures = {}
+    for path, text, gold in documents:
+        records = reader.read(text)
+        assert len(records) == 1 and records[0].index == 0, path.name
+        assert records[0].quarantine is None, f"{path.name}: {records[0].quarantine}"
+        mismatches = record_mismatches(normalise_record(records[0]), gold)
+        if mismatches:
+            failures[path.name] = mismatches
+    assert not failures, failures
+
+
+def test_every_value_is_located(documents):
+    for path, text, _ in documents:
+        raw = reader.read(text)[0]
+        assert span_mismatches(text, raw) == [], path.name
+        assert value_span_mismatches(text, normalise_record(raw)) == [], path.name
+
+
+def test_accepts_only_layout_b(gold_pairs):
+    for path, gold in all_documents(gold_pairs):
+        text = path.read_text(encoding="utf-8")
+        assert reader.accepts(text) == (gold["layout"] == LAYOUT), path.name
+        if gold["layout"] != LAYOUT:
+            assert reader.read(text) == [], path.name
+
+
+def test_abstract_vernacular_title_and_markers(documents):
+    by_name = {path.name: (text, gold) for path, text, gold in documents}
+    text, _ = by_name["001_ba052314a998c4c8.txt"]
+    record = normalise_record(reader.read(text)[0])
+    assert record.get("abstract").startswith("Mesenchymal stem cell derived (MSC) exosomes")
+    assert record.get("abstract").endswith("to provide evidences for the treatment of sepsis.")
+    assert "\t" not in record.get("abstract") and "  " not in record.get("abstract")
+    assert record.authors[0].affiliations == [1] and record.authors[1].affiliations == []
+    # dev 201: the first author carries marker 1, the last marker 2 (two numbered affiliations)
+    text, _ = by_name["201_f36707a5b456e6a3.txt"]
+    record = normalise_record(reader.read(text)[0])
+    assert [a.affiliations for a in record.authors] == [[1], [], [], [], [2]]
+
+
+def test_collapsed_capture_keeps_stray_spaces_out_of_titles():
+    text = (PAGES / "wprim_collapsed.txt").read_text(encoding="utf-8")
+    raw = reader.read(text)[0]
+    assert raw.fields["title"].text == raw.fields["title"].text.strip()
+    assert raw.fields["title_vernacular"].text == "间充质干细胞来源外泌体在毛发再生中的研究进展"
+    assert raw.keywords == []
+
+
+def test_citation_line_is_split_into_sub_spans(documents):
+    for path, text, gold in documents:
+        record = normalise_record(reader.read(text)[0])
+        for column in ("volume", "issue", "first_page", "last_page"):
+            value = record.fields[column]
+            assert text[value.start:value.end] == gold["publication"][column], (path.name, column)
+        year = record.fields["year"]
+        assert text[year.start:year.end] == str(gold["publication"]["year"]), path.name
+
+
+def test_page_without_title_is_quarantined(documents):
+    for path, text, _ in documents:
+        title = reader.read(text)[0].fields["title"]
+        untitled = text[:title.start] + text[title.end:]
+        records = reader.read(untitled)
+        assert len(records) == 1, path.name
+        assert records[0].quarantine and "title" in records[0].quarantine, path.name
+
+
+def test_english_author_information_and_other_doi_prefix():
+    text = (
+        "Exosomes from bone marrow mesenchymal stem cells in osteoarthritis\n"
+        "10.3969/j.issn.1000-0000.2021.01.001\n"
+        "- VernacularTitle:骨髓间充质干细胞外泌体在骨关节炎中的作用\n"
+        "- Author:\nXiao-Ming WANG\n1\n;\nQin-Lu ZHANG\n1,2\n"
+        "Author Information\n"
+        "1. Department of Orthopaedics, First Hospital of Lanzhou University, Lanzhou 730000, China\n"
+        "2.\u00a0兰州大学第一临床医学院\n"
+        "- Publication Type:Journal Article\n"
+        "- From:\nChinese Journal of Tissue Engineering Research\n\u00a02021;25(1):1-6\n"
+        "- CountryChina\n- Language:Chinese\n-\nAbstract:\nA short abstract.\n"
+    )
+    raw = reader.read(text)[0]
+    assert span_mismatches(text, raw) == []
+    record = normalise_record(raw)
+    assert record.get("doi") == "10.3969/j.issn.1000-0000.2021.01.001"
+    assert [(a.family_name, a.given_name, a.affiliations) for a in record.authors] == [
+        ("Wang", "Xiao-Ming", [1]), ("Zhang", "Qin-Lu", [1, 2])]
+    assert [(a.text, a.country) for a in record.affiliations] == [
+        ("Department of Orthopaedics, First Hospital of Lanzhou University, Lanzhou 730000, China", "CN"),
+        ("兰州大学第一临床医学院", None)]
+    assert record.keywords == []
+    assert record.get("abstract") == "A short abstract."
+
+
+_ARBITRARY = st.text(st.sampled_from(list("- :;1.\n\t\u00a0AuthorInformationVernacularTitleFromCountry中文10/")),
+                     max_size=400)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ARBITRARY | st.text(max_size=300))
+def test_never_raises_on_arbitrary_text(text):
+    records = reader.read(text)
+    assert isinstance(reader.accepts(text), bool)
+    for raw in records:
+        assert span_mismatches(text, raw) == []
+        normalise_record(raw)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_never_raises_on_mutated_pages(documents, data):
+    _, text, _ = data.draw(st.sampled_from(documents))
+    lines = text.splitlines(keepends=True)
+    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=12))
+    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
+    if data.draw(st.booleans()):
+        mutated = re.sub(r"[ \t]+", " ", mutated)
+    for raw in reader.read(mutated):
+        assert span_mismatches(mutated, raw) == []
+        record = normalise_record(raw)
+        assert value_span_mismatches(mutated, record) == []
