@@ -1,0 +1,141 @@
+"""VuFind (layout a) page reader: gold extraction, detection, spans, quarantine and robustness."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exodata.normalise import normalise_record
+from exodata.readers import vufind_page as reader
+from tests.normalise.goldcheck import (
+    PAGES,
+    all_documents,
+    layout_documents,
+    record_mismatches,
+    span_mismatches,
+    value_span_mismatches,
+)
+
+LAYOUT = "a"
+
+
+@pytest.fixture(scope="module")
+def documents(gold_pairs):
+    docs = layout_documents(gold_pairs, LAYOUT)
+    assert len(docs) >= 3, "expected seed 000, dev 202 and the English-interface page"
+    return [(path, path.read_text(encoding="utf-8"), gold) for path, gold in docs]
+
+
+def test_every_layout_a_document_matches_its_gold(documents):
+    failures = {}
+    for path, text, gold in documents:
+        records = reader.read(text)
+        assert len(records) == 1 and records[0].index == 0, path.name
+        assert records[0].quarantine is None, f"{path.name}: {records[0].quarantine}"
+        mismatches = record_mismatches(normalise_record(records[0]), gold)
+        if mismatches:
+            failures[path.name] = mismatches
+    assert not failures, failures
+
+
+def test_every_value_is_located(documents):
+    for path, text, _ in documents:
+        raw = reader.read(text)[0]
+        assert span_mismatches(text, raw) == [], path.name
+        assert value_span_mismatches(text, normalise_record(raw)) == [], path.name
+
+
+def test_accepts_only_layout_a(gold_pairs):
+    for path, gold in all_documents(gold_pairs):
+        text = path.read_text(encoding="utf-8")
+        assert reader.accepts(text) == (gold["layout"] == LAYOUT), path.name
+        if gold["layout"] != LAYOUT:
+            assert reader.read(text) == [], path.name
+
+
+def test_abstract_is_the_summary_not_the_teaser(documents):
+    for path, text, _ in documents:
+        record = normalise_record(reader.read(text)[0])
+        abstract = record.get("abstract")
+        assert abstract and not abstract.endswith("..."), path.name
+        summary = re.search(r"^(?:Sumario|Summary):\s*(.+)$", text, re.M).group(1)
+        assert abstract == " ".join(summary.split()), path.name
+
+
+def test_publisher_and_links(documents):
+    by_name = {path.name: text for path, text, _ in documents}
+    record = normalise_record(reader.read(by_name["000_8efa4e564566d795.txt"])[0])
+    assert record.get("publisher") == "John Wiley and Sons Inc."
+    pmid = record.fields["pmid"]
+    assert by_name["000_8efa4e564566d795.txt"][pmid.start:pmid.end] == "https://www.ncbi.nlm.nih.gov/pubmed/32492261"
+    english = normalise_record(reader.read(by_name["vufind_english.txt"])[0])
+    assert english.get("publisher") == "John Wiley and Sons Inc."
+    assert english.get("journal") == "Journal of Cellular and Molecular Medicine"
+    year = english.fields["year"]
+    assert by_name["vufind_english.txt"][year.start:year.end] == "2020"
+
+
+def test_other_authors_follow_main_authors():
+    text = (
+        "Loading…\n\nA title\n\nTeaser...\n\nFull description\n\nBibliographic Details\n"
+        "Main Authors: Shuqin Zhang, Yu Hou\nOther Authors: Qin-Lu Wang\nFormat: Article\n"
+        "Language: English\nPublished: Hindawi Limited 2020-01-01\nSeries: Stem Cells International\n"
+        "Online Access: https://doi.org/10.1155/2020/1234567\n"
+    )
+    raw = reader.read(text)[0]
+    assert span_mismatches(text, raw) == []
+    record = normalise_record(raw)
+    assert [(a.family_name, a.given_name) for a in record.authors] == [
+        ("Zhang", "Shuqin"), ("Hou", "Yu"), ("Wang", "Qin-Lu")]
+    assert record.get("doi") == "10.1155/2020/1234567"
+    assert record.get("publisher") == "Hindawi Limited" and record.get("year") == 2020
+    assert record.get("journal") == "Stem Cells International"
+    assert record.get("abstract") is None
+
+
+def test_spanish_other_authors_are_paired():
+    text = ("Cargando…\n\nUn título\n\nDescripción completa\n\nDetalles Bibliográficos\n"
+            "Autores principales: Zhang, Shuqin\nOtros Autores: Li, Jing Yun, Wang, Hao\nLenguaje:Inglés\n")
+    record = normalise_record(reader.read(text)[0])
+    assert [(a.family_name, a.given_name) for a in record.authors] == [
+        ("Zhang", "Shuqin"), ("Li", "Jing Yun"), ("Wang", "Hao")]
+    assert record.get("language") == "en"
+
+
+def test_page_without_title_is_quarantined(documents):
+    for path, text, _ in documents:
+        title = reader.read(text)[0].fields["title"]
+        untitled = text[:title.start] + text[title.end:]
+        records = reader.read(untitled)
+        assert len(records) == 1, path.name
+        assert records[0].quarantine and "title" in records[0].quarantine, path.name
+
+
+_ARBITRARY = st.text(st.sampled_from(list("Cargando…Loading Full description Bibliographic Details:\n,.Summary"
+                                          "Main Authors Published 2020 http://doi.org/10.1/x")), max_size=400)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ARBITRARY | st.text(max_size=300))
+def test_never_raises_on_arbitrary_text(text):
+    assert isinstance(reader.accepts(text), bool)
+    for raw in reader.read(text):
+        assert span_mismatches(text, raw) == []
+        normalise_record(raw)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_never_raises_on_mutated_pages(documents, data):
+    _, text, _ = data.draw(st.sampled_from(documents))
+    lines = text.splitlines(keepends=True)
+    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=8))
+    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
+    if data.draw(st.booleans()):
+        mutated = re.sub(r"\s+", " ", mutated)
+    for raw in reader.read(mutated):
+        assert span_mismatches(mutated, raw) == []
+        assert value_span_mismatches(mutated, normalise_record(raw)) == []
