@@ -1,0 +1,248 @@
+"""Reader for BibTeX / BibLaTeX (``@article{key, field = {value}, ...}``).
+
+bibtexparser 2 splits the file into blocks, resolves ``@string`` macros and reports blocks it could not
+parse (each becomes a quarantined record, with its line).  Each field value is located by finding the
+field inside its own entry; the span is the value as written (braces and LaTeX kept) and ``decoded`` holds
+it with LaTeX accents and braces resolved (pylatexenc, which bibtexparser already depends on).  Authors
+are cut at the top-level ``and`` and decoded to 'Family, Given'.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exodata.model import Located, RawAuthor, RawRecord
+from exodata.readers._locate import first_chars, line_number, refusal, refused_record, year_in
+
+FORMAT = "bibtex"
+
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_NOT_RECORDS = ("string", "preamble", "comment")
+
+
+def accepts(text: str) -> bool:
+    """True when the text opens (after blank lines and % comments) with an ``@type{`` entry."""
+    head = first_chars(text, 800)
+    return head[:1] in ("@", "%") and _ENTRY_START.search(head) is not None
+
+
+def read(text: str) -> list[RawRecord]:
+    """One record per entry, in file order; blocks bibtexparser could not parse come back quarantined."""
+    reason = refusal(text)
+    if reason is not None:
+        return [refused_record(FORMAT, text, reason)]
+    try:
+        import logging
+
+        import bibtexparser
+
+        logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # failures are reported as quarantined records
+        library = bibtexparser.parse_string(text)
+    except (Exception, RecursionError) as err:
+        return [refused_record(FORMAT, text, f"BibTeX could not be parsed: {type(err).__name__}: {err}")]
+    starts = _line_starts(text)
+    blocks = [(block.start_line, block, False) for block in library.entries]
+    blocks += [(block.start_line, block, True) for block in library.failed_blocks]
+    blocks.sort(key=lambda item: item[0])
+    records = []
+    for index, (line, block, failed) in enumerate(blocks):
+        start = _block_start(text, starts, block)
+        end = start + len(block.raw)
+        where = f"entry {index + 1} (line {line + 1})"
+        if failed:
+            error = _failure_reason(block)
+            records.append(RawRecord(FORMAT, index, (start, end),
+                                     quarantine=f"{where}: bibtexparser could not use this block: {error}"))
+            continue
+        try:
+            records.append(_read_entry(text, index, start, end, block, where))
+        except (Exception, RecursionError) as err:
+            records.append(RawRecord(FORMAT, index, (start, end),
+                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
+    return records
+
+
+def _failure_reason(block) -> str:
+    """bibtexparser's reason for a failed block, on one line."""
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or str(error or "") or type(block).__name__
+    return " ".join(reason.split()) or type(block).__name__
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for found in re.finditer("\n", text):
+        starts.append(found.end())
+    return starts
+
+
+def _block_start(text: str, starts: list[int], block) -> int:
+    line = min(max(block.start_line, 0), len(starts) - 1)
+    at = text.find(block.raw, starts[line]) if block.raw else -1
+    return at if at >= 0 else starts[line]
+
+
+def _value_span(text: str, after_equals: int, end: int) -> tuple[int, int]:
+    """(start, end) of a field's value after its '=': inside the outer braces/quotes, or the bare expression."""
+    position = after_equals
+    while position < end and text[position].isspace():
+        position += 1
+    depth, quoted, cursor = 0, False, position
+    while cursor < end:
+        char = text[cursor]
+        if char == "\\":
+            cursor += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char in ",)" and depth == 0 and not quoted:
+            break
+        cursor += 1
+    stop = cursor
+    while stop > position and text[stop - 1].isspace():
+        stop -= 1
+    if stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"')):
+        if _one_group(text[position:stop]):
+            return position + 1, stop - 1
+    return position, stop
+
+
+def _one_group(expression: str) -> bool:
+    """True when ``expression`` is a single {...} or "..." group (not '{a} # {b}')."""
+    if expression[0] == '"':
+        return '"' not in expression[1:-1].replace('\\"', "")
+    depth = 0
+    for i, char in enumerate(expression):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and i < len(expression) - 1:
+            return False
+    return True
+
+
+def decode_latex(value: str) -> str:
+    """``value`` with LaTeX accents, commands and grouping braces resolved ('Th{\\'e}ry' -> 'Théry')."""
+    if "\\" not in value and "{" not in value and "~" not in value and "--" not in value:
+        return value
+    try:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        escaped = re.sub(r"(?<!\\)%", r"\\%", value)
+        decoded = LatexNodes2Text(math_mode="verbatim").latex_to_text(escaped)
+    except (Exception, RecursionError):
+        decoded = value.replace("{", "").replace("}", "")
+    return " ".join(decoded.split())
+
+
+def _located(text: str, start: int, end: int, resolved: str | None = None, pages: bool = False) -> Located | None:
+    raw = Located.of(text, start, end).strip()
+    if not raw:
+        return None
+    base = resolved if resolved is not None else raw.text
+    decoded = re.sub(r"\s*-{2,3}\s*", "-", base) if pages else decode_latex(base)
+    return raw if decoded == raw.text else Located(raw.text, raw.start, raw.end, decoded)
+
+
+def _read_entry(text: str, index: int, start: int, end: int, entry, where: str) -> RawRecord:
+    record = RawRecord(FORMAT, index, (start, end))
+    if entry.entry_type.lower() in _NOT_RECORDS:
+        record.quarantine = f"{where}: @{entry.entry_type} is not a bibliographic entry"
+        return record
+    fields = {}
+    search_from = start
+    for field in entry.fields:
+        found = re.compile(r"(?<![\w-])" + re.escape(field.key) + r"\s*=", re.IGNORECASE).search(
+            text, search_from, end)
+        if found is None:
+            continue
+        value_start, value_end = _value_span(text, found.end(), end)
+        search_from = value_end
+        resolved = field.value if isinstance(field.value, str) else None
+        fields[field.key.lower()] = (value_start, value_end, resolved)
+
+    def get(*names: str, pages: bool = False) -> Located | None:
+        for name in names:
+            if name in fields:
+                found = _located(text, *fields[name], pages=pages)
+                if found:
+                    return found
+        return None
+
+    record.set("title", get("title"))
+    record.set("journal", get("journal", "journaltitle"))
+    record.set("year", year_in(get("year")) or year_in(get("date")))
+    record.set("volume", get("volume"))
+    record.set("issue", get("number", "issue"))
+    pages = get("pages", pages=True)
+    record.set("pages", pages)
+    if not pages:
+        record.set("first_page", get("eid", "article-number", "articleno"))
+    record.set("doi", get("doi"))
+    record.set("pmid", get("pmid"))
+    record.set("pmcid", get("pmcid"))
+    eprint_type = get("eprinttype")
+    if eprint_type and eprint_type.value.lower() == "pubmed" and "pmid" not in record.fields:
+        record.set("pmid", get("eprint"))
+    record.set("language", get("language", "langid"))
+    record.set("abstract", get("abstract"))
+    record.set("publisher", get("publisher"))
+    record.links = [link for link in [get("url")] if link]
+    keywords = get("keywords", "keyword")
+    if keywords:
+        separator = ";" if ";" in keywords.text else ","
+        record.keywords = [part for part in _split_located(keywords, re.escape(separator)) if part]
+    authors = get("author")
+    if authors:
+        record.authors = [RawAuthor(name) for name in _authors(authors) if name]
+    if "title" not in record.fields and "doi" not in record.fields:
+        record.quarantine = f"{where}: entry '{entry.key}' has no title and no doi; nothing identifies it"
+    return record
+
+
+def _split_located(value: Located, separator: str) -> list[Located]:
+    """``value`` cut at top-level matches of ``separator`` (outside braces), each part trimmed and decoded."""
+    parts, begin, depth = [], 0, 0
+    cuts: list[tuple[int, int]] = []
+    pattern = re.compile(separator)
+    for i, char in enumerate(value.text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and char in " \t\r\n;,":
+            found = pattern.match(value.text, i)
+            if found and found.end() > i and (not cuts or i >= cuts[-1][1]):
+                cuts.append((i, found.end()))
+    for cut_start, cut_end in cuts:
+        parts.append(value.sub(begin, cut_start))
+        begin = cut_end
+    parts.append(value.sub(begin, len(value.text)))
+    located = []
+    for part in parts:
+        part = part.strip()
+        decoded = decode_latex(part.text)
+        located.append(part if decoded == part.text else Located(part.text, part.start, part.end, decoded))
+    return located
+
+
+def _authors(value: Located) -> list[Located]:
+    """Each person of an author field, located, with ``decoded`` 'Family, Given' (LaTeX resolved)."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    names = []
+    for part in _split_located(Located(value.text, value.start, value.end), r"\s+and\s+"):
+        if not part:
+            continue
+        try:
+            parts = parse_single_name_into_parts(part.text, strict=False)
+            family = decode_latex(" ".join(parts.von + parts.last))
+            given = decode_latex(" ".join(parts.first))
+            jr = decode_latex(" ".join(parts.jr))
+        except (Exception, RecursionError):
+            names.append(part)
+            continue
+        written = ", ".join(piece for piece in (family, jr, given) if piece)
+        names.append(part if written == part.text else Located(part.text, part.start, part.end, written))
+    return names
