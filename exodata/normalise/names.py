@@ -50,6 +50,16 @@ def split_author_name(name: str | None, family_first: bool | None = None) -> tup
     text (a trailing lone capital or vowel-less capitals such as ``LF`` are initials).
     Idempotent on its own output: ``split_author_name(f"{family}, {given}")`` gives the same pair.
     """
+    family, given = _split(name, family_first)
+    family = (family or "").strip(" ,;") or None
+    given = (given or "").strip(" ,;") or None
+    if family is None and given is not None:
+        return given, None
+    return family, given
+
+
+def _split(name: str | None, family_first: bool | None) -> tuple[str | None, str | None]:
+    """How the name divides (see split_author_name), before separators are tidied away."""
     text = clean_text(name)
     if text is None:
         return None, None
