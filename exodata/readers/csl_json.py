@@ -1,0 +1,245 @@
+"""Reader for CSL-JSON (an array of CSL items, or a single item), as Zotero, Crossref and citeproc export it.
+
+Python's own ``json`` decoder does the parsing; its pure-Python scanner is wrapped so that every string,
+number, object and array it returns carries the span it was read from (JSON escapes stay in the span, the
+decoded string goes to ``decoded``).  Nesting deeper than :data:`~exodata.readers._locate.MAX_NESTING` is
+refused by a linear pre-scan before the recursive decoder sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from exodata.model import Located, RawAuthor, RawRecord
+from exodata.readers._locate import (
+    MAX_NESTING,
+    add_affiliation,
+    first_chars,
+    line_number,
+    nesting_depth_exceeds,
+    refusal,
+    refused_record,
+    year_in,
+)
+
+FORMAT = "csl_json"
+
+_CSL_KEYS = re.compile(r'"(container-title|issued|citation-key|title-short|container-title-short|DOI|URL|'
+                       r'author|page|volume|type|title|id)"\s*:')
+
+
+def accepts(text: str) -> bool:
+    """True for a JSON array or object whose first keys are CSL's ("type" and title/issued/container-title...)."""
+    head = first_chars(text, 1500)
+    if head[:1] not in "[{" or not head:
+        return False
+    keys = {found.group(1) for found in _CSL_KEYS.finditer(head)}
+    return "type" in keys and len(keys & {"title", "container-title", "issued", "author", "DOI", "citation-key"}) >= 2
+
+
+class _Str(str):
+    start: int
+    end: int
+
+
+class _Int(int):
+    start: int
+    end: int
+
+
+class _Dict(dict):
+    start: int
+    end: int
+
+
+class _List(list):
+    start: int
+    end: int
+
+
+def load_with_spans(text: str):
+    """``json.loads(text)`` whose strings, ints, objects and arrays carry ``start``/``end`` offsets.
+
+    For a string the span is its content between the quotes; for the rest, the whole value.
+    """
+    from json import decoder, scanner
+
+    def tag(value, start: int, end: int):
+        if isinstance(value, bool) or value is None or isinstance(value, float):
+            return value
+        if isinstance(value, str):
+            value, start, end = _Str(value), start + 1, end - 1
+        elif isinstance(value, int):
+            value = _Int(value)
+        elif isinstance(value, dict):
+            value = _Dict(value)
+        elif isinstance(value, list):
+            value = _List(value)
+        value.start, value.end = start, end
+        return value
+
+    context = json.JSONDecoder(strict=False)
+    context.parse_object = lambda s_and_end, strict, _scan, *rest: decoder.JSONObject(
+        s_and_end, strict, spanned, *rest)
+    context.parse_array = lambda s_and_end, _scan: decoder.JSONArray(s_and_end, spanned)
+    inner = scanner.py_make_scanner(context)
+
+    def spanned(string: str, index: int):
+        value, end = inner(string, index)
+        return tag(value, index, end), end
+
+    start = len(text) - len(text.lstrip())
+    try:
+        value, end = spanned(text, start)
+    except StopIteration as err:
+        raise json.JSONDecodeError("Expecting value", text, err.value) from None
+    if text[end:].strip():
+        raise json.JSONDecodeError("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip()))
+    return value
+
+
+def read(text: str) -> list[RawRecord]:
+    """One record per CSL item; malformed or hostile JSON gives one quarantined record saying why."""
+    reason = refusal(text)
+    if reason is not None:
+        return [refused_record(FORMAT, text, reason)]
+    deep = nesting_depth_exceeds(text, "[{", "]}")
+    if deep is not None:
+        return [refused_record(FORMAT, text, f"JSON nested deeper than {MAX_NESTING} levels at line "
+                                             f"{line_number(text, deep)}; refused (no CSL item nests so deep)")]
+    try:
+        data = load_with_spans(text)
+    except json.JSONDecodeError as err:
+        return [refused_record(FORMAT, text, f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}")]
+    except (ValueError, RecursionError) as err:
+        return [refused_record(FORMAT, text, f"JSON could not be read: {type(err).__name__}: {err}")]
+    items = data if isinstance(data, list) else [data]
+    records = []
+    for index, item in enumerate(items):
+        span = (getattr(item, "start", 0), getattr(item, "end", len(text)))
+        where = f"item {index + 1} (line {line_number(text, span[0])})"
+        if not isinstance(item, dict):
+            records.append(RawRecord(FORMAT, index, span,
+                                     quarantine=f"{where}: a CSL item must be a JSON object, found "
+                                                f"{type(item).__name__.strip('_').lower() or 'value'}"))
+            continue
+        try:
+            records.append(_read_item(text, index, span, item, where))
+        except Exception as err:
+            records.append(RawRecord(FORMAT, index, span,
+                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
+    return records
+
+
+def _located(text: str, value) -> Located | None:
+    """A scalar JSON value as a Located: the characters as written, ``decoded`` when escapes were resolved."""
+    if isinstance(value, list) and value:
+        return _located(text, value[0])  # CSL allows a one-element list for some string fields
+    if not isinstance(value, (_Str, _Int)):
+        return None
+    raw = Located.of(text, value.start, value.end)
+    decoded = str(value)
+    if raw.text == decoded:
+        return raw.strip() or None
+    stripped = decoded.strip()
+    if not stripped:
+        return None
+    return Located(raw.text, raw.start, raw.end, stripped)
+
+
+def _year(text: str, item: dict) -> Located | None:
+    for key in ("issued", "published-print", "published-online"):
+        date = item.get(key)
+        if not isinstance(date, dict):
+            continue
+        parts = date.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            found = year_in(_located(text, parts[0][0]))
+            if found:
+                return found
+        for raw_key in ("raw", "literal"):
+            found = year_in(_located(text, date.get(raw_key)))
+            if found:
+                return found
+    return None
+
+
+def _read_item(text: str, index: int, span: tuple[int, int], item: dict, where: str) -> RawRecord:
+    record = RawRecord(FORMAT, index, span)
+
+    def get(*keys: str) -> Located | None:
+        for key in keys:
+            found = _located(text, item.get(key))
+            if found:
+                return found
+        return None
+
+    record.set("title", get("title"))
+    record.set("journal", get("container-title", "container-title-short", "journalAbbreviation"))
+    record.set("year", _year(text, item))
+    record.set("volume", get("volume"))
+    record.set("issue", get("issue"))
+    pages = get("page")
+    record.set("pages", pages)
+    if not pages:
+        record.set("first_page", get("page-first", "number", "article-number"))
+    record.set("doi", get("DOI", "doi"))
+    record.set("pmid", get("PMID", "pmid"))
+    record.set("pmcid", get("PMCID", "pmcid"))
+    record.set("language", get("language"))
+    record.set("abstract", get("abstract"))
+    record.set("publisher", get("publisher"))
+    url = get("URL")
+    record.links = [url] if url else []
+    keywords = item.get("keyword")
+    if isinstance(keywords, list):
+        record.keywords = [found for found in map(lambda value: _located(text, value), keywords) if found]
+    else:
+        found = _located(text, keywords)
+        if found:
+            record.keywords = _split_keywords(found)
+    authors = item.get("author")
+    if isinstance(authors, list):
+        for person in authors:
+            if isinstance(person, dict):
+                _add_author(text, record, person)
+    if "title" not in record.fields and "doi" not in record.fields:
+        record.quarantine = f"{where}: no title and no DOI; nothing identifies this record"
+    return record
+
+
+def _split_keywords(value: Located) -> list[Located]:
+    """A CSL keyword string cut at ';' (or ',' when there is no ';'), when it holds no escapes."""
+    if value.decoded is not None:
+        return [value]
+    separator = ";" if ";" in value.text else ","
+    parts, begin = [], 0
+    for found in re.finditer(re.escape(separator), value.text + separator):
+        part = value.sub(begin, found.start()).strip()
+        if part:
+            parts.append(part)
+        begin = found.end()
+    return parts
+
+
+def _add_author(text: str, record: RawRecord, person: dict) -> None:
+    """A CSL name as 'family, given' (span from the first to the last of the two), with its affiliations."""
+    family, given = _located(text, person.get("family")), _located(text, person.get("given"))
+    if family and given:
+        start, end = min(family.start, given.start), max(family.end, given.end)
+        name = Located(text[start:end], start, end, f"{family.value}, {given.value}")
+    else:
+        name = family or _located(text, person.get("literal"))
+    if not name:
+        return
+    author = RawAuthor(name)
+    affiliations = person.get("affiliation")
+    if isinstance(affiliations, list):
+        for affiliation in affiliations:
+            found = _located(text, affiliation.get("name") if isinstance(affiliation, dict) else affiliation)
+            if found:
+                position = add_affiliation(record, found)
+                if position not in author.affiliations:
+                    author.affiliations.append(position)
+    record.authors.append(author)
