@@ -34,7 +34,9 @@ def test_the_built_package_is_valid(built_package):
 
 def test_a_changed_byte_breaks_the_hash(package_copy):
     path = package_copy / "data" / "publications.csv"
-    path.write_bytes(path.read_bytes().replace(b"Sepsis", b"Sepsys", 1))
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"sepsis", b"sepsys", 1))
+    assert path.read_bytes() != original
     found = messages(package_copy)
     assert any("data/publications.csv" in m and "hash" in m for m in found), found
     result = CliRunner().invoke(app, ["validate", str(package_copy)])
