@@ -1,0 +1,67 @@
+"""Benchmark (not a test): `exodata build` on synthetic corpora of 1k, 10k and 100k records.
+
+Run: python benchmarks/bench_build.py [--sizes 1000 10000 100000] [--jobs 2] [--workdir benchmarks/out]
+
+For each size it generates a mixed-format corpus with benchmarks/make_corpus.py (deterministic), then runs
+`exodata build` in a fresh process and prints wall time, records per second and the peak resident memory of
+the build (the largest of the build process and its workers), and checks the build's record counts against
+the corpus manifest.  Figures go in the issue notes; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_build(seeds: Path, out: Path, jobs: int) -> tuple[float, float]:
+    code = ("import sys; from exodata.build import build; from pathlib import Path; "
+            f"s = build(Path({str(seeds)!r}), Path({str(out)!r}), jobs={jobs}); "
+            "print(dict(s.status), s.publications, file=sys.stderr)")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    elapsed = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak_kib, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    print(f"{'records':>8} {'files':>6} {'MB':>7} {'seconds':>8} {'records/s':>10} {'peak MB':>8}  check")
+    for size in args.sizes:
+        corpus = args.workdir / f"corpus-{size}"
+        if not (corpus / "manifest.json").exists():
+            subprocess.run([sys.executable, str(HERE / "make_corpus.py"), "--records", str(size), "--out",
+                            str(corpus)], check=True, stdout=subprocess.DEVNULL)
+        manifest = json.loads((corpus / "manifest.json").read_text())
+        files = [p for p in corpus.iterdir() if p.is_file() and p.name != "manifest.json"]
+        seeds = args.workdir / f"seeds-{size}"
+        if not seeds.exists():
+            seeds.mkdir(parents=True)
+            for path in files:  # everything but the manifest, which is not a seed
+                (seeds / path.name).write_bytes(path.read_bytes())
+        megabytes = sum(p.stat().st_size for p in files) / 1e6
+        out = args.workdir / f"package-{size}"
+        seconds, peak = run_build(seeds, out, args.jobs)
+        records = json.loads((out / "datapackage.json").read_text())["exodata:build"]["records"]
+        total = sum(records.values())
+        expected = manifest.get("records")
+        check = "ok" if expected is None or total >= expected else f"expected {expected} records, saw {total}"
+        print(f"{size:>8} {len(files):>6} {megabytes:>7.1f} {seconds:>8.1f} {total / seconds:>10.0f} {peak:>8.0f}  "
+              f"{check} {records}")
+
+
+if __name__ == "__main__":
+    main()
