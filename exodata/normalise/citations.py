@@ -65,11 +65,11 @@ def split_pages(value: str | None) -> tuple[Piece | None, Piece | None]:
 
 
 _CITATION = re.compile(
-    r"^\s*(?P<year>\d{4})"  # 2021
+    r"^\s*(?P<year>\d{4})(?!\d)"  # 2021
     r"(?:[^;:()\d]*(?:\d{1,2}(?:\s*[-\u2013]\s*\d{1,2})?)?[^;:()\d]*?)?"  # ' Aug 13' / ' Jan-Feb'
     r"\s*(?:;\s*(?P<volume>[^\s;:()]+(?:\s+Suppl\.?\s*\d*)?)?\s*(?:\((?P<issue>[^()]*)\))?)?"  # ;33(6)
-    r"\s*(?::\s*(?P<pages>[^\s;.]+(?:\s*[-\u2013]\s*[^\s;.]+)?))?"  # :757-760
-    r"\s*[.;]?\s*$"
+    r"\s*(?::\s*(?P<pages>[^\s;.,]+(?:\s*[-\u2013]\s*[^\s;.,]+)?))?"  # :757-760
+    r"(?=[\s.,;]|$)"  # anything after the page range ('757-760, 765', ' [Chinese]') is ignored
 )
 
 
@@ -77,7 +77,7 @@ def parse_citation_line(value: str | None) -> dict[str, Piece]:
     """The parts of a citation line such as ``2021;33(6):757-760`` or ``2022 Aug 13;17:3603-3618``.
 
     Returns a dict with any of ``year``, ``volume``, ``issue``, ``first_page``, ``last_page``; an empty dict
-    when the text is not a citation line.
+    when the text does not start with a year.  Text after the page range is ignored.
     """
     if not value:
         return {}

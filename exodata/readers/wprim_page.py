@@ -29,7 +29,8 @@ _SPECIFIC = {"VernacularTitle", "Author", "From", "Country", "Language", "Keywor
 
 _DOI_LINE = re.compile(r"^(?:doi[:\s]\s*|https?://(?:dx\.)?doi\.org/)?(?P<doi>10\.\d{4,9}/\S+)$", re.I)
 _MARKERS = re.compile(r"^\d{1,2}(?:[\s\u00a0]*[,，][\s\u00a0]*\d{1,2})*$")
-_NUMBERED = re.compile(r"^(?P<number>\d{1,2})[.．、][\s\u00a0]*(?=\S)")
+#: '1.\u00a0', '1. ', '1．', or a bare '1 ' before the text (never digits of the text itself).
+_NUMBERED = re.compile(r"^(?P<number>\d{1,2})(?:[.．、][\s\u00a0]*|[\s\u00a0]+)(?=[^\d\s])")
 _CITATION = re.compile(r"(?:^|[\s\u00a0])(?P<citation>(?:1[6-9]|20|21)\d\d(?:[\s\u00a0]+[A-Za-z]{3,9}(?:[\s\u00a0]+\d{1,2})?)?"
                        r"[\s\u00a0]*(?:;.*)?)$")
 
