@@ -84,7 +84,8 @@ DETECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
 
 _C0_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _C0_CONTROL_BYTES)
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_C0_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_C1_CONTROL_CHARS = re.compile("[\x80-\x9f]")
 #: A character UTF-8 lead bytes become under Windows-1252/Latin-1, followed by one a continuation byte
 #: becomes: the cheap sign that a line may hold mojibake (ftfy then decides whether it really does).
 _MOJIBAKE_HINT = re.compile(
@@ -149,16 +150,18 @@ def decode(data: bytes) -> Decoded:
     text, encoding, bom, warnings = attempt
     if text.isspace() or not text:
         return Decoded(None, encoding, digest, "empty file: only white space", bom=bom)
-    controls = count_control_chars(text, data if _ascii_compatible(encoding) else None)
-    if controls > MAX_CONTROL_SHARE * len(text):
-        return Decoded(
-            None, encoding, digest, binary_problem(f"{controls:,} control characters in {len(text):,}"), bom=bom
-        )
-    repaired_text, repaired_lines = repair_mojibake(text)
+    c0 = count_c0_controls(text, data if _ascii_compatible(encoding) else None)
+    if c0 > MAX_CONTROL_SHARE * len(text):
+        return Decoded(None, encoding, digest, binary_problem(f"{c0:,} control characters in {len(text):,}"), bom=bom)
+    repaired_text, repaired_lines = repair_mojibake(text)  # before counting C1 controls: mojibake makes some
+    controls = c0 + count_c1_controls(repaired_text)
+    if controls > MAX_CONTROL_SHARE * len(repaired_text):
+        evidence = f"{controls:,} control characters in {len(repaired_text):,}"
+        return Decoded(None, encoding, digest, binary_problem(evidence), bom=bom)
     if repaired_lines:
         first = repaired_lines[0]
         warnings.append(
-            f"repaired mojibake (UTF-8 once decoded as Windows-1252/Latin-1) on {len(repaired_lines)} line(s), "
+            f"repaired mojibake (UTF-8 once decoded as Windows-1252/Latin-1) on {len(repaired_lines):,} line(s), "
             f"first on line {first}; offsets refer to the repaired text"
         )
     return Decoded(repaired_text, encoding, digest, None, bom, bool(repaired_lines), tuple(warnings))
@@ -353,19 +356,22 @@ def _ascii_compatible(encoding: str) -> bool:
     return not encoding.startswith(("utf-16", "utf-32"))
 
 
-def count_control_chars(text: str, data: bytes | None = None) -> int:
-    """Control characters other than tab, newline, carriage return and form feed (C0, DEL and C1).
+def count_c0_controls(text: str, data: bytes | None = None) -> int:
+    """C0 control characters and DEL, other than tab, newline, carriage return and form feed.
 
-    With the bytes of an ASCII-compatible encoding, C0 controls are counted on the bytes (fast: no byte
-    of a GB18030, Big5 or UTF-8 multi-byte character is below 0x20) and C1 controls only if the text
-    has any non-ASCII character.
+    Counted on ``data``, the bytes of an ASCII-compatible encoding, when given (fast: no byte of a GB18030,
+    Big5 or UTF-8 multi-byte character is below 0x20 or DEL).
     """
     if data is None:
-        return len(_CONTROL_CHARS.findall(text))
-    c0 = len(data.translate(None, _NOT_CONTROL_BYTES))
+        return len(_C0_CONTROL_CHARS.findall(text))
+    return len(data.translate(None, _NOT_CONTROL_BYTES))
+
+
+def count_c1_controls(text: str) -> int:
+    """C1 control characters (U+0080-U+009F): in text, the trace of a wrong single-byte decoding."""
     if text.isascii():
-        return c0
-    return c0 + sum(1 for _ in re.finditer("[\x80-\x9f]", text))
+        return 0
+    return len(_C1_CONTROL_CHARS.findall(text))
 
 
 def repair_mojibake(text: str) -> tuple[str, list[int]]:
@@ -376,6 +382,9 @@ def repair_mojibake(text: str) -> tuple[str, list[int]]:
     """
     if text.isascii() or _MOJIBAKE_HINT.search(text) is None:
         return text, []
+    whole = repair_whole_file_mojibake(text)
+    if whole is not None:
+        return whole
     import ftfy
 
     config = ftfy.TextFixerConfig(
@@ -406,3 +415,25 @@ def repair_mojibake(text: str) -> tuple[str, list[int]]:
             lines[number] = fixed + line[len(body) :]
             changed.append(number + 1)
     return ("".join(lines), changed) if changed else (text, [])
+
+
+def repair_whole_file_mojibake(text: str) -> tuple[str, list[int]] | None:
+    """The fast repair of a file that was mis-decoded as a whole, or None when it was not.
+
+    When every non-ASCII character of ``text`` turns back into bytes under Windows-1252 (as ftfy extends it
+    to all 256 bytes) or Latin-1, and those bytes are valid UTF-8, the whole file is one mojibake: fixed at
+    C speed rather than line by line in ftfy (about a minute for 50 MB).  Correct text fails this at its
+    first accented letter or Chinese character.
+    """
+    import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252" (0x81, 0x8D… map to C1 controls)
+
+    for encoding in ("sloppy-windows-1252", "latin-1"):
+        try:
+            fixed = text.encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+        old_lines, new_lines = text.splitlines(), fixed.splitlines()
+        if len(old_lines) != len(new_lines):
+            return None  # a repair that moves line breaks is not one this fast path vouches for
+        return fixed, [n for n, (a, b) in enumerate(zip(old_lines, new_lines), 1) if a != b]
+    return None

@@ -166,6 +166,25 @@ def test_mojibake_is_repaired_and_flagged(broken, fixed):
     assert any("line 2" in warning for warning in decoded.warnings)
 
 
+def test_whole_file_mojibake_with_c1_controls_is_repaired_not_refused():
+    import ftfy.bad_codecs  # noqa: F401 - the codec real mojibake comes from
+
+    original = f"TI  - “MSC‐derived” exosomes… año\r\nAB  - {ZH_ABSTRACT}\r\n" * 50
+    broken = original.encode("utf-8").decode("sloppy-windows-1252")
+    assert "\x9d" in broken  # the C1 control that the closing quote's last byte becomes
+    decoded = decode(broken.encode("utf-8"))
+    assert decoded.problem is None
+    assert decoded.text == original
+    assert decoded.repaired is True
+
+
+def test_only_the_broken_lines_of_a_mixed_file_change():
+    text = "AD  - Université de Genève\nAD  - Universit\u00c3\u00a9 de Gen\u00c3\u00a8ve\nAD  - Zürich “ok”\n"
+    fixed, lines = repair_mojibake(text)
+    assert fixed == "AD  - Université de Genève\nAD  - Université de Genève\nAD  - Zürich “ok”\n"
+    assert lines == [2]
+
+
 @pytest.mark.parametrize(
     "correct",
     [
