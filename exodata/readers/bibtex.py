@@ -28,6 +28,8 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """One record per entry, in file order; blocks bibtexparser could not parse come back quarantined."""
+    if not accepts(text):
+        return []  # not this format at all: detection decides, nothing to quarantine here
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]

@@ -26,16 +26,24 @@ from exodata.readers._locate import (
 FORMAT = "csl_json"
 
 _CSL_KEYS = re.compile(r'"(container-title|issued|citation-key|title-short|container-title-short|DOI|URL|'
-                       r'author|page|volume|type|title|id)"\s*:')
+                       r'author|page|volume|title|id)"\s*:')
+#: CSL 1.0.2 item types (the "type" value every CSL item carries).
+_CSL_TYPE = re.compile(r'"type"\s*:\s*"(article|article-journal|article-magazine|article-newspaper|bill|book|'
+                       r'broadcast|chapter|classic|collection|dataset|document|entry|entry-dictionary|'
+                       r'entry-encyclopedia|event|figure|graphic|hearing|interview|legal_case|legislation|'
+                       r'manuscript|map|motion_picture|musical_score|pamphlet|paper-conference|patent|'
+                       r'performance|periodical|personal_communication|post|post-weblog|regulation|report|'
+                       r'review|review-book|software|song|speech|standard|thesis|treaty|webpage)"')
 
 
 def accepts(text: str) -> bool:
-    """True for a JSON array or object whose first keys are CSL's ("type" and title/issued/container-title...)."""
+    """True for a JSON array or object with a CSL item type and CSL keys (title, container-title, issued...)."""
     head = first_chars(text, 1500)
-    if head[:1] not in "[{" or not head:
+    if not head or head[0] not in "[{":
         return False
     keys = {found.group(1) for found in _CSL_KEYS.finditer(head)}
-    return "type" in keys and len(keys & {"title", "container-title", "issued", "author", "DOI", "citation-key"}) >= 2
+    return _CSL_TYPE.search(head) is not None and bool(keys & {"title", "container-title", "issued", "DOI",
+                                                                 "citation-key", "author"})
 
 
 class _Str(str):
@@ -101,6 +109,8 @@ def load_with_spans(text: str):
 
 def read(text: str) -> list[RawRecord]:
     """One record per CSL item; malformed or hostile JSON gives one quarantined record saying why."""
+    if not accepts(text):
+        return []  # not this format at all: detection decides, nothing to quarantine here
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]

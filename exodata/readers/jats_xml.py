@@ -42,6 +42,8 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """One record per ``<article>``; broken or refused XML gives quarantined records saying why."""
+    if not accepts(text):
+        return []  # not this format at all: detection decides, nothing to quarantine here
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]

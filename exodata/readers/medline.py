@@ -45,6 +45,8 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """Every MEDLINE record in ``text``; a record with stray lines or no PMID/title comes back quarantined."""
+    if not accepts(text):
+        return []  # not this format at all: detection decides, nothing to quarantine here
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]

@@ -29,14 +29,20 @@ _NO_JOURNAL_T2 = frozenset(("BOOK", "EBOOK", "CHAP", "ECHAP", "EDBOOK"))
 _PMCID = re.compile(r"PMC\d+")
 
 
+_ACCEPT = re.compile(r"^TY {1,2}- ?[A-Z]{3,}", re.MULTILINE)
+
+
 def accepts(text: str) -> bool:
-    """True when the first tag line of the text is ``TY  - `` (the RIS record start)."""
-    head = first_chars(text, 400)
-    return re.match(r"TY {1,2}- ?\S", head) is not None
+    """True when a ``TY  - TYPE`` line opens a record within the first few lines (after any provider header)."""
+    head = first_chars(text, 600)
+    found = _ACCEPT.search(head)
+    return found is not None and head.count("\n", 0, found.start()) <= 8
 
 
 def read(text: str) -> list[RawRecord]:
     """Every TY...ER record in ``text``, in order; stray text between records comes back quarantined."""
+    if not accepts(text):
+        return []  # not this format at all: detection decides, nothing to quarantine here
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]
