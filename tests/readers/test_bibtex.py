@@ -1,0 +1,95 @@
+"""BibTeX reader: dev gold 206 through the normaliser, LaTeX accents, macros, a failed block among good ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exodata.normalise import normalise_record
+from exodata.readers import bibtex as reader
+from exodata.readers._locate import span_errors
+from tests.normalise.goldcheck import record_mismatches
+
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
+
+
+def test_dev_206_matches_its_gold(fixtures_dir):
+    text = (fixtures_dir / "dev" / "docs" / "206_f5ba0bc5bf93d0a1.bib").read_text(encoding="utf-8")
+    gold = json.loads((fixtures_dir / "dev" / "gold" / "206_f5ba0bc5bf93d0a1.json").read_text(encoding="utf-8"))
+    records = reader.read(text)
+    assert len(records) == 1 and records[0].quarantine is None
+    assert span_errors(text, records[0]) == []
+    assert record_mismatches(normalise_record(records[0]), gold) == []
+
+
+@pytest.fixture(scope="module")
+def multi():
+    text = (EXPORTS / "bibtex_multi.bib").read_text(encoding="utf-8")
+    return text, reader.read(text)
+
+
+def test_entries_in_file_order_with_the_broken_one_quarantined(multi):
+    text, records = multi
+    assert [record.index for record in records] == [0, 1, 2, 3]
+    assert [record.quarantine is None for record in records] == [True, False, True, True]
+    assert "line 16" in records[1].quarantine and "closing" in records[1].quarantine
+    for record in records:
+        assert span_errors(text, record) == []
+        start, end = record.span
+        assert text[start] == "@"
+
+
+def test_latex_accents_decoded_spans_as_written(multi):
+    _, records = multi
+    names = records[0].authors
+    assert [name.name.value for name in names] == ["Lötvall, Jan", "Hill, Andrew F.", "Buzás, Edit I.",
+                                                   "Théry, Clotilde"]
+    assert names[0].name.text == 'L{\\"o}tvall, Jan' and names[3].name.text == "Th\\'{e}ry, Clotilde"
+    normalised = normalise_record(records[0])
+    assert [(a.family_name, a.given_name) for a in normalised.authors][0] == ("Lötvall", "Jan")
+
+
+def test_macro_braces_and_keywords(multi):
+    _, records = multi
+    record = records[0]
+    assert record.fields["journal"].text == "jev"
+    assert record.fields["journal"].value == "Journal of Extracellular Vesicles"
+    assert record.fields["title"].value.endswith("from the International Society for Extracellular Vesicles")
+    assert record.fields["year"].text == "2014" and record.fields["pmid"].text == "25536934"
+    assert [keyword.text for keyword in record.keywords] == ["exosomes", "microvesicles", "extracellular vesicles"]
+
+
+def test_given_family_order_and_page_ranges(multi):
+    _, records = multi
+    record = records[3]
+    assert [author.name.value for author in record.authors] == ["Lu, Yukang", "Wang, Lanfeng", "Zhang, Mengting",
+                                                                "Chen, Zhiping"]
+    assert record.authors[0].name.text == "Yukang Lu"
+    assert record.fields["pages"].text == "3603--3618" and record.fields["pages"].value == "3603-3618"
+    normalised = normalise_record(record)
+    assert (normalised.get("first_page"), normalised.get("last_page")) == ("3603", "3618")
+    assert normalised.get("publisher") == "Dove Medical Press"
+
+
+def test_decode_latex():
+    assert reader.decode_latex("Th{\\'e}ry") == "Théry"
+    assert reader.decode_latex('M{\\"u}ller \\& Sons') == "Müller & Sons"
+    assert reader.decode_latex("50% of {DNA}") == "50% of DNA"
+    assert reader.decode_latex("plain") == "plain"
+
+
+def test_accepts():
+    assert reader.accepts("@article{key,\n title = {x}}")
+    assert reader.accepts("% comment\n@ARTICLE{10.3389/x,\nTITLE={x}}")
+    assert not reader.accepts("Write to me@example.org {soon}")
+    assert not reader.accepts("TY  - JOUR\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("{}\\'\"~^`-and ,=@xé%$")), max_size=60))
+def test_decode_latex_never_raises(value):
+    assert isinstance(reader.decode_latex(value), str)
