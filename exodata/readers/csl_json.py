@@ -128,6 +128,8 @@ def read(text: str) -> list[RawRecord]:
     records = []
     for index, item in enumerate(items):
         span = (getattr(item, "start", 0), getattr(item, "end", len(text)))
+        if isinstance(item, _Str):
+            span = (span[0] - 1, span[1] + 1)  # the whole JSON string, quotes included
         where = f"item {index + 1} (line {line_number(text, span[0])})"
         if not isinstance(item, dict):
             records.append(RawRecord(FORMAT, index, span,
