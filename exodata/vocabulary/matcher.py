@@ -1,0 +1,305 @@
+"""The annotator: every occurrence of a curated concept in a publication's title, abstracts and keywords.
+
+How a field is matched (one Aho-Corasick automaton per kind of term, built once; pyahocorasick does the scan):
+
+1. Full terms (labels, synonyms, Chinese terms and their derived forms, see ``surface.py``) are matched on the
+   field's *match key* (case-folded, without spaces/hyphens/apostrophes) and mapped back to exact offsets; a
+   Latin term must start and end on a word boundary of the original text.
+2. Abbreviations are matched case-sensitively on the original text, whole word ("MSC", "MSCs"; not "msc").
+3. Named microRNAs ("miR-21-5p", "microRNA-155", "let-7a") are found by a pattern, because their written forms
+   are open-ended; a name the vocabulary lists links to its own concept, any other to the microRNA class.
+4. Composed phrases: an anatomy term followed by "injury", "fibrosis", "failure", ... is one disease mention;
+   followed by "regeneration", "repair" or "healing" it is one process mention (gold rule 6).
+5. Longest match wins; a shorter term inside a chosen one is not reported (gold rule 5).  Stop-list phrases take
+   part in this choice and are then dropped.
+6. "long form (ABBR)": when the long form is a mention and ABBR is not a vocabulary entry, every whole-word
+   ABBR in the same record (and its plural/singular) becomes a mention of the long form's concept.
+
+Exosome/extracellular-vesicle terms are not in the vocabulary (they are the dataset's subject, gold rule 1), so
+"MSC" in "MSC-derived exosomes" is found as a cell type and "exosomes" is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from exodata.vocabulary.concepts import Concept, load_stoplist
+from exodata.vocabulary.surface import (
+    HYPHENS,
+    abbreviation_forms,
+    full_term_forms,
+    key_of,
+    match_key,
+)
+
+FIELD_ORDER = {"title": 0, "title_vernacular": 1, "abstract": 2, "keyword": 3}
+MICRORNA_CLASS = "SO:0000276"
+
+_DISEASE_HEADS = (
+    r"injury|injuries|damage|fibrosis|failure|dysfunction|diseases?|disorders?|cancers?|tumou?rs?|carcinomas?|"
+    r"ischa?emia|degeneration|lesions?|defects?|ulcers?|inflammation|infarction|insufficiency|aging|ageing"
+)
+_DISEASE_MODIFIERS = (
+    r"acute|chronic|severe|traumatic|ischa?emic|diabetic|neonatal|perinatal|septic|sepsis[-\u2010 ]induced|"
+    r"sepsis[-\u2010 ]associated|drug[-\u2010 ]induced|radiation[-\u2010 ]induced|age[-\u2010 ]related|"
+    r"degenerative|autoimmune|inflammatory|progressive|end[-\u2010 ]stage|hypoxic[-\u2010 ]ischa?emic|"
+    r"ischa?emia[-/\u2010 ]reperfusion|ischa?emic[-/\u2010 ]reperfusion|hyperoxic|hyperoxia[-\u2010 ]induced"
+)
+_SEP = "[ " + re.escape(HYPHENS) + "]"
+_DISEASE_TAIL = re.compile(rf"{_SEP}+(?:{_DISEASE_HEADS})\b", re.IGNORECASE)
+_DISEASE_HEAD = re.compile(rf"\b(?:{_DISEASE_MODIFIERS}){_SEP}+$", re.IGNORECASE)
+_REPAIR_TAIL = re.compile(rf"{_SEP}+(?:regeneration|repair|healing|regrowth)\b", re.IGNORECASE)
+
+_MIRNA = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:hsa|mmu|rno)-)?(?:miR|MiR|MIR|mir|microRNA|MicroRNA|miRNA|miRNA)[-\u2010 ]?"
+    r"(\d{1,4}[a-z]?(?:-\d)?)(?:-[35]p)?(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])(?:(?:hsa|mmu|rno)-)?let-7[a-k]?(?:-[35]p)?(?![A-Za-z0-9])"
+)
+_DEFINITION = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z0-9\-\u2010/]{0,10}[A-Za-z0-9])\s*\)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    concept_id: str
+    category: str
+    field: str
+    keyword_position: int | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    concept: Concept | None  # None: a stop-list phrase
+    rank: int  # tie-break between equal spans: lower wins (listed term < composed phrase)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _on_word_boundary(text: str, start: int, end: int) -> bool:
+    """Both ends of text[start:end] are word boundaries, judged only for Latin letters and digits."""
+    if _is_word_char(text[start]) and start > 0 and _is_word_char(text[start - 1]):
+        return False
+    if _is_word_char(text[end - 1]) and end < len(text) and _is_word_char(text[end]):
+        return False
+    return True
+
+
+def _mirna_name(text: str) -> str:
+    """A canonical name for a written miRNA ("microRNA-21-5p" -> "mir-21") used to find its concept."""
+    found = re.search(r"let-7[a-k]?", text, re.IGNORECASE)
+    if found:
+        return found.group(0).lower()
+    number = re.search(r"(\d{1,4}[a-z]?)", text)
+    return f"mir-{number.group(1).lower()}" if number else text.lower()
+
+
+class Annotator:
+    """Builds the automata once from a vocabulary; :meth:`annotate` is then a pure function of its inputs."""
+
+    def __init__(self, vocabulary: list[Concept], stoplist: tuple[str, ...] | None = None):
+        import ahocorasick
+
+        self.concepts = {c.concept_id: c for c in vocabulary}
+        self._full = ahocorasick.Automaton()
+        self._abbr = ahocorasick.Automaton()
+        self._mirnas: dict[str, Concept] = {}
+        self._abbreviations: set[str] = set()
+        self._anatomy_adjectives: dict[str, Concept] = {}
+        full: dict[str, Concept | None] = {}
+        for concept in vocabulary:
+            for term in ([concept.label] if concept.match_label else []) + concept.synonyms:
+                for form in full_term_forms(term):
+                    full.setdefault(key_of(form), concept)
+            for term in concept.zh:
+                full.setdefault(key_of(term), concept)
+            for abbreviation in concept.abbreviations:
+                for form in abbreviation_forms(abbreviation):
+                    self._abbr.add_word(form, (len(form), concept))
+                    self._abbreviations.add(form)
+                    if concept.category == "cargo" and re.match(r"(?:miR|let)-", form):
+                        self._mirnas[_mirna_name(form)] = concept
+            for adjective in concept.adjectives:
+                self._anatomy_adjectives[key_of(adjective)] = concept
+        for phrase in stoplist if stoplist is not None else load_stoplist():
+            for form in full_term_forms(phrase):
+                full[key_of(form)] = None
+        for key, concept in full.items():
+            if key:
+                self._full.add_word(key, (len(key), concept))
+        for key, concept in self._anatomy_adjectives.items():
+            # adjectives only head composed phrases ("renal fibrosis"): they are never mentions on their own
+            if key not in full:
+                self._full.add_word(key, (len(key), ("adjective", concept)))
+        self._full.make_automaton()
+        if len(self._abbr):
+            self._abbr.make_automaton()
+        self._microrna = self.concepts.get(MICRORNA_CLASS)
+
+    # -- candidates ----------------------------------------------------------------------------------
+
+    def _full_candidates(self, text: str) -> tuple[list[_Candidate], list[tuple[int, int, Concept]]]:
+        key, index = match_key(text)
+        found: list[_Candidate] = []
+        adjectives: list[tuple[int, int, Concept]] = []
+        if not key:
+            return found, adjectives
+        for key_end, (length, target) in self._full.iter(key):
+            start, end = index[key_end - length + 1], index[key_end] + 1
+            if not _on_word_boundary(text, start, end):
+                continue
+            if isinstance(target, tuple):
+                adjectives.append((start, end, target[1]))
+            else:
+                found.append(_Candidate(start, end, target, 0))
+        return found, adjectives
+
+    def _abbreviation_candidates(self, text: str) -> list[_Candidate]:
+        if not len(self._abbr):
+            return []
+        found = []
+        for end_index, (length, concept) in self._abbr.iter(text):
+            start, end = end_index - length + 1, end_index + 1
+            if _on_word_boundary(text, start, end):
+                found.append(_Candidate(start, end, concept, 0))
+        return found
+
+    def _mirna_candidates(self, text: str) -> list[_Candidate]:
+        found = []
+        for match in _MIRNA.finditer(text):
+            concept = self._mirnas.get(_mirna_name(match.group(0))) or self._microrna
+            if concept is not None:
+                found.append(_Candidate(match.start(), match.end(), concept, 1))
+        return found
+
+    def _composed_candidates(
+        self, text: str, anatomy: list[tuple[int, int, Concept]], disease: Concept | None, repair: Concept | None
+    ) -> list[_Candidate]:
+        """Anatomy + "injury"/"fibrosis"/... -> disease; anatomy + "regeneration"/"repair" -> process."""
+        found = []
+        for start, end, _organ in anatomy:
+            tail = _DISEASE_TAIL.match(text, end)
+            if tail and disease is not None:
+                head = _DISEASE_HEAD.search(text, 0, start)
+                found.append(_Candidate(head.start() if head else start, tail.end(), disease, 2))
+            tail = _REPAIR_TAIL.match(text, end)
+            if tail and repair is not None:
+                found.append(_Candidate(start, tail.end(), repair, 2))
+        return found
+
+    # -- selection -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+        """Longest match wins; among equal spans the listed term wins; chosen spans never overlap."""
+        chosen: list[_Candidate] = []
+        taken: list[tuple[int, int]] = []
+        for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.rank, c.start)):
+            if any(candidate.start < end and start < candidate.end for start, end in taken):
+                continue
+            chosen.append(candidate)
+            taken.append((candidate.start, candidate.end))
+        return chosen
+
+    def _annotate_text(self, text: str) -> list[_Candidate]:
+        full, adjectives = self._full_candidates(text)
+        candidates = full + self._abbreviation_candidates(text) + self._mirna_candidates(text)
+        anatomy = [(c.start, c.end, c.concept) for c in full if c.concept and c.concept.category == "anatomy"]
+        candidates += self._composed_candidates(
+            text, anatomy + adjectives, self.concepts.get("MONDO:0000001"), self.concepts.get("GO:0031099")
+        )
+        return self._select(candidates)
+
+    # -- public --------------------------------------------------------------------------------------
+
+    def annotate(self, fields: dict[str, str | None], keywords: list[str] | None = None) -> list[Mention]:
+        """Every mention in the given fields and keywords; ``text == source[start:end]`` always holds."""
+        sources: list[tuple[str, int | None, str]] = []
+        for name in ("title", "title_vernacular", "abstract"):
+            value = fields.get(name)
+            if value:
+                sources.append((name, None, value))
+        for position, keyword in enumerate(keywords or [], start=1):
+            if keyword:
+                sources.append(("keyword", position, keyword))
+
+        chosen = [(name, position, text, self._annotate_text(text)) for name, position, text in sources]
+        defined = self._defined_abbreviations(chosen)
+        mentions: list[Mention] = []
+        for name, position, text, candidates in chosen:
+            if defined:
+                candidates = self._add_defined(text, candidates, defined)
+            for candidate in candidates:
+                if candidate.concept is None:
+                    continue
+                mentions.append(
+                    Mention(
+                        concept_id=candidate.concept.concept_id,
+                        category=candidate.concept.category,
+                        field=name,
+                        keyword_position=position,
+                        start=candidate.start,
+                        end=candidate.end,
+                        text=text[candidate.start : candidate.end],
+                    )
+                )
+        mentions.sort(key=lambda m: (FIELD_ORDER[m.field], m.keyword_position or 0, m.start, m.concept_id))
+        return mentions
+
+    # -- abbreviations defined in the record ---------------------------------------------------------
+
+    def _defined_abbreviations(self, chosen) -> dict[str, Concept]:
+        """ABBR -> concept for every "long form (ABBR)" whose long form is a mention and ABBR is not listed."""
+        defined: dict[str, Concept] = {}
+        for _name, _position, text, candidates in chosen:
+            for candidate in candidates:
+                if candidate.concept is None:
+                    continue
+                match = _DEFINITION.match(text, candidate.end)
+                if not match:
+                    continue
+                abbreviation = match.group(1)
+                if abbreviation in self._abbreviations or not _abbreviates(abbreviation, text[candidate.start : candidate.end]):
+                    continue
+                for form in {abbreviation, abbreviation + "s", abbreviation[:-1] if abbreviation.endswith("s") else abbreviation}:
+                    if form not in self._abbreviations and len(form) >= 2:
+                        defined.setdefault(form, candidate.concept)
+        return defined
+
+    @staticmethod
+    def _add_defined(text: str, candidates: list[_Candidate], defined: dict[str, Concept]) -> list[_Candidate]:
+        extra = []
+        for abbreviation, concept in defined.items():
+            for match in re.finditer(re.escape(abbreviation), text):
+                start, end = match.span()
+                if not _on_word_boundary(text, start, end):
+                    continue
+                if any(start < c.end and c.start < end for c in candidates):
+                    continue
+                extra.append(_Candidate(start, end, concept, 0))
+        return candidates + Annotator._select(extra) if extra else candidates
+
+
+def _abbreviates(abbreviation: str, long_form: str) -> bool:
+    """A plausible abbreviation of the long form: same first letter, its capitals appear in order in it."""
+    letters = [c.lower() for c in abbreviation if c.isalpha()]
+    words = re.findall(r"[A-Za-z]+", long_form)
+    if not letters or not words or letters[0] != words[0][0].lower():
+        return False
+    capitals = [c.lower() for c in abbreviation if c.isupper()]
+    if len(capitals) < 2:
+        return False
+    remaining = long_form.lower()
+    position = 0
+    for letter in capitals:
+        position = remaining.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    return True

@@ -1,0 +1,170 @@
+"""Surface forms: the spellings under which a curated term may appear in a record.
+
+Curators list a term once; this module derives the variants real records use, so that the vocabulary files
+stay short and reviewable:
+
+* a *match key* that ignores case, spaces, hyphens (ASCII and U+2010-U+2015, U+2212) and apostrophes, so that
+  "cell-free therapy" = "cell free therapy", "broncho-pulmonary dysplasia" = "bronchopulmonary dysplasia" and
+  "Wharton’s jelly" = "Wharton's jelly";
+* British/American spellings ("ischaemic"/"ischemic", "tumour"/"tumor", "haemorrhage"/"hemorrhage");
+* the plural of the head noun ("stem cells", "bodies", "metastases").
+
+Offsets are never computed on the key: :func:`match_key` also returns, for every key character, the index of the
+text character it came from, so a match maps back to exact ``text[start:end]`` spans.
+"""
+
+from __future__ import annotations
+
+import re
+
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
+APOSTROPHES = "'\u2019\u2018\u02bc`"
+_SKIPPED = set(HYPHENS + APOSTROPHES)
+
+# (American, British) pairs, applied as substrings in both directions.
+SPELLINGS = [
+    ("ischem", "ischaem"),
+    ("hemorrh", "haemorrh"),
+    ("hemato", "haemato"),
+    ("hemost", "haemost"),
+    ("hemo", "haemo"),
+    ("anemi", "anaemi"),
+    ("leukemi", "leukaemi"),
+    ("edema", "oedema"),
+    ("esophag", "oesophag"),
+    ("estrogen", "oestrogen"),
+    ("fetal", "foetal"),
+    ("fetus", "foetus"),
+    ("pediatric", "paediatric"),
+    ("orthoped", "orthopaed"),
+    ("tumor", "tumour"),
+    ("color", "colour"),
+    ("fiber", "fibre"),
+    ("center", "centre"),
+    ("ization", "isation"),
+    ("izing", "ising"),
+    ("ize", "ise"),
+    ("yze", "yse"),
+    ("celiac", "coeliac"),
+    ("gynecolog", "gynaecolog"),
+    ("dyspnea", "dyspnoea"),
+    ("diarrhea", "diarrhoea"),
+    ("behavior", "behaviour"),
+    ("leukocyte", "leucocyte"),
+    ("signaling", "signalling"),
+    ("modeling", "modelling"),
+    ("labeling", "labelling"),
+]
+
+_IRREGULAR_PLURALS = {
+    "child": "children",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "datum": "data",
+    "medium": "media",
+    "criterion": "criteria",
+    "phenomenon": "phenomena",
+    "vertebra": "vertebrae",
+    "nucleus": "nuclei",
+    "stimulus": "stimuli",
+    "bacterium": "bacteria",
+    "epithelium": "epithelia",
+    "endothelium": "endothelia",
+}
+
+
+def match_key(text: str) -> tuple[str, list[int]]:
+    """The case-folded text without spaces, hyphens and apostrophes, and the source index of each key char."""
+    chars: list[str] = []
+    index: list[int] = []
+    for position, char in enumerate(text):
+        if char.isspace() or char in _SKIPPED:
+            continue
+        lower = char.lower()
+        chars.append(lower if len(lower) == 1 else char)
+        index.append(position)
+    return "".join(chars), index
+
+
+def key_of(term: str) -> str:
+    return match_key(term)[0]
+
+
+def plural_of(word: str) -> list[str]:
+    """Regular and learned plurals of one English noun ("cell" -> ["cells"])."""
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        return [_IRREGULAR_PLURALS[lower]]
+    if not word or not word[-1].isalpha() or word.isupper():
+        return []  # all-capital words are abbreviations: their plurals are listed or derived case-sensitively
+    if word[-1].isupper():
+        return [word + "s"]  # "microRNA" -> "microRNAs"
+    forms = []
+    if lower.endswith("is") and len(lower) > 4:
+        forms.append(word[:-2] + "es")  # metastasis -> metastases
+    elif lower.endswith("us") and len(lower) > 4:
+        forms.append(word[:-2] + "i")
+        forms.append(word + "es")
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        forms.append(word + "es")
+    elif lower.endswith("y") and len(lower) > 2 and lower[-2] not in "aeiou":
+        forms.append(word[:-1] + "ies")
+    elif lower.endswith("um") and len(lower) > 4:
+        forms.append(word[:-2] + "a")
+        forms.append(word + "s")
+    else:
+        forms.append(word + "s")
+    return forms
+
+
+def plurals(term: str) -> list[str]:
+    """Plural forms of a term: the head noun is the last word, or the word before " of " ("injuries of ...")."""
+    words = term.split(" ")
+    if " of " in term:
+        head = words.index("of") - 1
+    else:
+        head = len(words) - 1
+    if head < 0:
+        return []
+    # a hyphenated head ("re-epithelialization") pluralises its last part
+    last = words[head]
+    if "-" in last:
+        stem, _, tail = last.rpartition("-")
+        forms = [f"{stem}-{p}" for p in plural_of(tail)]
+    else:
+        forms = plural_of(last)
+    return [" ".join(words[:head] + [form] + words[head + 1 :]) for form in forms]
+
+
+def spelling_variants(term: str) -> list[str]:
+    """The term with each American spelling turned British and each British spelling turned American."""
+    variants = set()
+    lower = term.lower()
+    for american, british in SPELLINGS:
+        if british in lower:
+            variants.add(re.sub(british, american, term, flags=re.IGNORECASE))
+        elif american in lower:
+            variants.add(re.sub(american, british, term, flags=re.IGNORECASE))
+    variants.discard(term)
+    return sorted(variants)
+
+
+def full_term_forms(term: str) -> list[str]:
+    """Every written form a full (case-insensitive) term is matched under, the term itself first."""
+    forms = [term]
+    for base in [term, *spelling_variants(term)]:
+        if base not in forms:
+            forms.append(base)
+        for plural in plurals(base):
+            if plural not in forms:
+                forms.append(plural)
+    return forms
+
+
+def abbreviation_forms(abbreviation: str) -> list[str]:
+    """Case-sensitive forms of an abbreviation: itself, and "MSCs" for "MSC" (a capital final letter)."""
+    forms = [abbreviation]
+    if len(abbreviation) >= 2 and abbreviation[-1].isupper():
+        forms.append(abbreviation + "s")
+    return forms
