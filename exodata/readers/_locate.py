@@ -52,6 +52,18 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, max(0, offset)) + 1
 
 
+class LineIndex:
+    """1-based line numbers of offsets in one text, by binary search (for files with many records)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [found.end() for found in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        from bisect import bisect_right
+
+        return bisect_right(self.starts, max(0, offset))
+
+
 def _flexible(value: str) -> re.Pattern[str] | None:
     """A pattern matching ``value`` with any run of white space where it has one (continuation lines)."""
     words = value.split()

@@ -13,6 +13,7 @@ import re
 
 from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
+    LineIndex,
     MAX_NESTING,
     add_affiliation,
     first_chars,
@@ -126,11 +127,12 @@ def read(text: str) -> list[RawRecord]:
         return [refused_record(FORMAT, text, f"JSON could not be read: {type(err).__name__}: {err}")]
     items = data if isinstance(data, list) else [data]
     records = []
+    lines = LineIndex(text)
     for index, item in enumerate(items):
         span = (getattr(item, "start", 0), getattr(item, "end", len(text)))
         if isinstance(item, _Str):
             span = (span[0] - 1, span[1] + 1)  # the whole JSON string, quotes included
-        where = f"item {index + 1} (line {line_number(text, span[0])})"
+        where = f"item {index + 1} (line {lines.line(span[0])})"
         if not isinstance(item, dict):
             records.append(RawRecord(FORMAT, index, span,
                                      quarantine=f"{where}: a CSL item must be a JSON object, found "

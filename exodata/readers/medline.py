@@ -14,10 +14,10 @@ import re
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
 from exodata.readers._locate import (
+    LineIndex,
     TagEntry,
     add_affiliation,
     first_chars,
-    line_number,
     located_values,
     looks_like_elocator,
     refusal,
@@ -51,13 +51,14 @@ def read(text: str) -> list[RawRecord]:
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]
     records = []
+    lines = LineIndex(text)
     for index, (start, end) in enumerate(_record_spans(text)):
+        where = f"record {index + 1} (line {lines.line(start)})"
         try:
-            records.append(_read_record(text, index, start, end))
+            records.append(_read_record(text, index, start, end, where, lines.line(start)))
         except Exception as err:  # a reader never raises: keep the record, say why it failed
             records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"record {index + 1} (line {line_number(text, start)}): "
-                                                f"could not be read: {type(err).__name__}: {err}"))
+                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
     return records
 
 
@@ -85,25 +86,28 @@ def _record_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def scan_tag_lines(text: str, start: int, end: int) -> tuple[list[TagEntry], list[int]]:
-    """Tag entries of ``text[start:end]`` with continuation lines, and the offsets of lines that are neither."""
+def scan_tag_lines(text: str, start: int, end: int, first_line: int = 1) -> tuple[list[TagEntry], list[int]]:
+    """Tag entries of ``text[start:end]`` with continuation lines, and the line numbers of lines that are neither.
+
+    ``first_line`` is the line number of ``start``.
+    """
     entries: list[TagEntry] = []
     stray: list[int] = []
     offset = start
-    for line in text[start:end].splitlines(keepends=True):
+    for number, line in enumerate(text[start:end].splitlines(keepends=True), start=first_line):
         body = line.rstrip("\r\n")
         tag = _TAG_LINE.match(body)
         if tag is not None:
             value = Located.of(text, offset + tag.end(), offset + len(body)).strip()
             if not value.text:
                 value = Located.of(text, offset + tag.end(), offset + tag.end())
-            entries.append(TagEntry(tag.group(1), value, line_number(text, offset)))
+            entries.append(TagEntry(tag.group(1), value, number))
         elif body[:1] in (" ", "\t") and entries and body.strip():
             last = entries[-1]
             grown = Located.of(text, last.value.start if last.value.text else offset, offset + len(body.rstrip()))
             entries[-1] = TagEntry(last.tag, grown.strip(), last.line)
         elif body.strip():
-            stray.append(offset)
+            stray.append(number)
         offset += len(line)
     return entries, stray
 
@@ -141,14 +145,12 @@ def _marked_ids(values: list[Located], kind: str) -> list[Located]:
     return found
 
 
-def _read_record(text: str, index: int, start: int, end: int) -> RawRecord:
+def _read_record(text: str, index: int, start: int, end: int, where: str, first_line: int) -> RawRecord:
     record = RawRecord(FORMAT, index, (start, end))
-    entries, stray = scan_tag_lines(text, start, end)
-    where = f"record {index + 1} (line {line_number(text, start)})"
+    entries, stray = scan_tag_lines(text, start, end, first_line)
     if stray:
-        first = stray[0]
-        snippet = text[first:text.find("\n", first) if "\n" in text[first:end] else end][:60]
-        record.quarantine = (f"{where}: line {line_number(text, first)} is neither a MEDLINE tag line "
+        snippet = text[start:end].splitlines()[stray[0] - first_line][:60]
+        record.quarantine = (f"{where}: line {stray[0]} is neither a MEDLINE tag line "
                              f"('XXXX- value') nor an indented continuation: {snippet!r}")
         return record
     parsed = _biopython_values(text[start:end])

@@ -13,12 +13,12 @@ import re
 
 from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
+    LineIndex,
     XmlRefused,
     add_affiliation,
     attribute_value,
     element_value,
     first_chars,
-    line_number,
     local_name,
     looks_like_elocator,
     refusal,
@@ -53,8 +53,9 @@ def read(text: str) -> list[RawRecord]:
     except Exception as err:  # never raise: a whole-file failure is one quarantined record
         return [refused_record(FORMAT, text, f"PubMed XML could not be read: {type(err).__name__}: {err}")]
     records = []
+    lines = LineIndex(text)
     for index, chunk in enumerate(chunks):
-        where = f"record {index + 1} (line {line_number(text, chunk.start)})"
+        where = f"record {index + 1} (line {lines.line(chunk.start)})"
         if chunk.error is not None:
             records.append(RawRecord(FORMAT, index, (chunk.start, chunk.end), quarantine=f"{where}: {chunk.error}"))
             continue

@@ -12,10 +12,10 @@ import re
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
 from exodata.readers._locate import (
+    LineIndex,
     TagEntry,
     add_affiliation,
     first_chars,
-    line_number,
     located_values,
     refusal,
     refused_record,
@@ -47,9 +47,10 @@ def read(text: str) -> list[RawRecord]:
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]
     records = []
+    lines = LineIndex(text)
     for start, end, entries, stray in _records(text):
         index = len(records)
-        where = f"record {index + 1} (line {line_number(text, start)})"
+        where = f"record {index + 1} (line {lines.line(start)})"
         if stray:
             records.append(RawRecord(FORMAT, index, (start, end),
                                      quarantine=f"{where}: text outside any 'TY  - ' ... 'ER  - ' record: "
@@ -70,7 +71,7 @@ def _records(text: str) -> list[tuple[int, int, list[TagEntry], bool]]:
     stray: tuple[int, int] | None = None
     start = None
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body = line.rstrip("\r\n")
         tag = _TAG_LINE.match(body)
         line_end = offset + len(body.rstrip())
@@ -88,7 +89,7 @@ def _records(text: str) -> list[tuple[int, int, list[TagEntry], bool]]:
             value = Located.of(text, offset + tag.end(), offset + len(body)).strip()
             if not value.text:
                 value = Located.of(text, offset + tag.end(), offset + tag.end())
-            entries.append(TagEntry(tag.group(1), value, line_number(text, offset)))
+            entries.append(TagEntry(tag.group(1), value, number))
             if tag.group(1) == "ER":
                 found.append((start, line_end, entries, False))
                 start, entries = None, []
@@ -129,7 +130,7 @@ def _read_record(text: str, index: int, start: int, end: int, entries: list[TagE
     record = RawRecord(FORMAT, index, (start, end))
     if not entries or entries[-1].tag != "ER":
         record.problems.append(Problem(f"{where}: no 'ER  - ' line closes this record", start,
-                                       line_number(text, start)))
+                                       entries[0].line if entries else None))
     parsed = _rispy_values(text[start:end])
     cache: dict[str, list[Located]] = {}
 
