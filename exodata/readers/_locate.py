@@ -336,7 +336,7 @@ def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]
 
 
 def xml_chunks(text: str, record_tags: tuple[str, ...]) -> list[XmlChunk]:
-    """Every element named in ``record_tags`` of the document ``text``, parsed, with spans; see :func:`parse_xml_safely`.
+    """Every element named in ``record_tags`` of the XML document ``text``, parsed, with spans.
 
     When the whole document parses, its record elements are returned.  When it does not, the text is cut at
     the record tags and each record is parsed on its own, so one broken record does not take the others with
@@ -379,9 +379,8 @@ def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
         return XmlChunk(start, end, root, element_spans(text[start:end], root, offset=start))
     except (etree.XMLSyntaxError, XmlRefused, ValueError) as err:
         line = line_number(text, start)
-        detail = str(err)
-        if isinstance(err, etree.XMLSyntaxError) and getattr(err, "lineno", None):
-            detail = f"line {line + err.lineno - 1}: {err.msg if hasattr(err, 'msg') else err}"
+        # lxml counts lines from the start of the chunk: shift them to lines of the file
+        detail = re.sub(r"line (\d+)", lambda found: f"line {int(found.group(1)) + line - 1}", str(err))
         return XmlChunk(start, end, error=f"malformed XML in the record starting on line {line}: {detail}")
 
 

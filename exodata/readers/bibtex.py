@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from exodata.model import Located, RawAuthor, RawRecord
-from exodata.readers._locate import first_chars, line_number, refusal, refused_record, year_in
+from exodata.readers._locate import first_chars, refusal, refused_record, year_in
 
 FORMAT = "bibtex"
 
