@@ -179,7 +179,12 @@ class Annotator:
         return found
 
     def _composed_candidates(
-        self, text: str, anatomy: list[tuple[int, int, Concept]], disease: Concept | None, repair: Concept | None
+        self,
+        text: str,
+        anatomy: list[tuple[int, int, Concept]],
+        disease: Concept | None,
+        repair: Concept | None,
+        listed: dict[tuple[int, int], Concept],
     ) -> list[_Candidate]:
         """Anatomy + "injury"/"fibrosis"/... -> disease; anatomy + "regeneration"/"repair" -> process."""
         found = []
@@ -187,7 +192,10 @@ class Annotator:
             tail = _DISEASE_TAIL.match(text, end)
             if tail and disease is not None:
                 head = _DISEASE_HEAD.search(text, 0, start)
-                found.append(_Candidate(head.start() if head else start, tail.end(), disease, 2))
+                # "chronic liver injury": keep the listed concept of "liver injury" when there is one
+                inner = listed.get((start, tail.end()))
+                concept = inner if inner is not None and inner.category == "disease" else disease
+                found.append(_Candidate(head.start() if head else start, tail.end(), concept, 2))
             tail = _REPAIR_TAIL.match(text, end)
             if tail and repair is not None:
                 found.append(_Candidate(start, tail.end(), repair, 2))
@@ -212,9 +220,36 @@ class Annotator:
         candidates = full + self._abbreviation_candidates(text) + self._mirna_candidates(text)
         anatomy = [(c.start, c.end, c.concept) for c in full if c.concept and c.concept.category == "anatomy"]
         candidates += self._composed_candidates(
-            text, anatomy + adjectives, self.concepts.get("MONDO:0000001"), self.concepts.get("GO:0031099")
+            text,
+            anatomy + adjectives,
+            self.concepts.get("MONDO:0000001"),
+            self.concepts.get("GO:0031099"),
+            {(c.start, c.end): c.concept for c in full if c.concept is not None},
         )
-        return self._select(candidates)
+        chosen = self._select(candidates)
+        return chosen + self._qualified_processes(candidates, chosen)
+
+    @staticmethod
+    def _qualified_processes(candidates: list[_Candidate], chosen: list[_Candidate]) -> list[_Candidate]:
+        """Gold rule 6: "diabetic chronic wound repair" is disease "diabetic chronic wound" + process "wound repair".
+
+        A process term that starts inside a chosen disease mention and runs past its end is kept as well, the
+        one place where two mentions overlap.
+        """
+        extra = []
+        for candidate in candidates:
+            if candidate in chosen or candidate.concept is None or candidate.concept.category != "process":
+                continue
+            hosts = [c for c in chosen if c.start < candidate.end and candidate.start < c.end]
+            if (
+                len(hosts) == 1
+                and hosts[0].concept is not None
+                and hosts[0].concept.category == "disease"
+                and hosts[0].start < candidate.start < hosts[0].end < candidate.end
+                and not any(e.start < candidate.end and candidate.start < e.end for e in extra)
+            ):
+                extra.append(candidate)
+        return extra
 
     # -- public --------------------------------------------------------------------------------------
 

@@ -28,7 +28,8 @@ def read_class_stats(path: Path) -> Index:
         for row in csv.reader(handle, delimiter="\t"):
             if len(row) < 2 or ":" not in row[0] or row[0].startswith("http"):
                 continue
-            _add(index, row[0], row[1].strip('"'), is_label=True)
+            label = re.sub(r'@[a-z]{2}$', "", row[1]).strip('"')  # '"chemotherapy"@en'
+            _add(index, row[0], label, is_label=True)
     return index
 
 
@@ -105,4 +106,26 @@ def load_index(ontology_dir: Path) -> Index:
             target["names"] |= entry["names"]
             if target["label"] is None:
                 target["label"] = entry["label"]
+    return index
+
+
+def read_biomappings_names(path: Path) -> Index:
+    """Ids and labels on both sides of the curated biomappings (MeSH <-> GO, UBERON, CHEBI, MAXO, NCIT ...)."""
+    index: Index = {}
+    with path.open(encoding="utf-8") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(lines, delimiter="\t"):
+            for side in ("subject", "object"):
+                prefix, _, local = row[f"{side}_id"].partition(":")
+                if row.get(f"{side}_label"):
+                    _add(index, f"{prefix.upper()}:{local}", row[f"{side}_label"], is_label=True)
+    return index
+
+
+def load_full_index(ontology_dir: Path) -> Index:
+    """:func:`load_index` plus the labels the biomappings file gives for both sides of each mapping."""
+    index = load_index(ontology_dir)
+    for curie, entry in read_biomappings_names(ontology_dir / "biomappings-positive.sssom.tsv").items():
+        target = index.setdefault(curie, {"label": entry["label"], "names": set()})
+        target["names"] |= entry["names"]
     return index

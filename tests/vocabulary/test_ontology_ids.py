@@ -1,0 +1,77 @@
+"""Every concept id and cross-reference is checked against the pinned ontology files (``ontology_dir``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from exodata.vocabulary import load_vocabulary
+from tests.vocabulary.ontology_index import load_full_index, read_sssom_pairs
+
+CHECKED = ("MONDO", "UBERON", "CL", "GO", "CHEBI", "HP", "NCBITaxon", "DOID", "MAXO", "NCIT")
+
+
+@pytest.fixture(scope="module")
+def index(ontology_dir):
+    return load_full_index(ontology_dir)
+
+
+@pytest.fixture(scope="module")
+def mesh_pairs(ontology_dir):
+    pairs = read_sssom_pairs(ontology_dir / "mondo_exactmatch_mesh.sssom.tsv")
+    pairs += read_sssom_pairs(ontology_dir / "biomappings-positive.sssom.tsv")
+    by_id: dict[str, set[str]] = {}
+    for subject, _predicate, obj in pairs:
+        s, o = _upper(subject), _upper(obj)
+        by_id.setdefault(s, set()).add(o)
+        by_id.setdefault(o, set()).add(s)
+    return by_id
+
+
+def _upper(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return f"{prefix.upper()}:{local}"
+
+
+def _names(concept) -> set[str]:
+    return {t.lower() for t in [concept.label, *concept.synonyms, *concept.abbreviations]}
+
+
+def test_every_primary_id_exists_and_its_label_matches(index):
+    problems = []
+    for concept in load_vocabulary():
+        prefix = concept.concept_id.split(":")[0]
+        if prefix not in CHECKED and prefix != "MESH":
+            continue
+        entry = index.get(concept.concept_id)
+        if entry is None:
+            problems.append(f"{concept.concept_id} not in the pinned files")
+        elif not (_names(concept) & entry["names"]):
+            problems.append(f"{concept.concept_id}: '{concept.label}' vs ontology {sorted(entry['names'])[:5]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_checkable_xref_exists(index):
+    problems = []
+    for concept in load_vocabulary():
+        for xref in concept.xrefs:
+            if xref.split(":")[0] in CHECKED and xref not in index:
+                problems.append(f"{concept.concept_id} xref {xref} not in the pinned files")
+    assert not problems, "\n".join(problems)
+
+
+def test_mesh_xrefs_agree_with_the_sssom_files(mesh_pairs):
+    """Where a concept's id or xref is mapped to MeSH in the SSSOM files, a MeSH xref it gives is one of them."""
+    problems = []
+    for concept in load_vocabulary():
+        ours = {x for x in [concept.concept_id, *concept.xrefs] if x.startswith("MESH:")}
+        mapped = set()
+        for curie in [concept.concept_id, *concept.xrefs]:
+            mapped |= {m for m in mesh_pairs.get(curie, set()) if m.startswith("MESH:")}
+        if ours and mapped and not (ours & mapped):
+            problems.append(f"{concept.concept_id}: ours {sorted(ours)} vs SSSOM {sorted(mapped)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_index_is_not_vacuous(index):
+    assert index["CL:0000134"]["label"] == "mesenchymal stem cell"
+    assert "MONDO:0019542" in index and "MONDO:9999999" not in index
