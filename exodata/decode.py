@@ -82,6 +82,8 @@ DETECTOR_FAMILIES: dict[str, tuple[str, ...]] = {
     "latin_1": ("windows-1252", "iso-8859-1"),
 }
 
+MULTI_BYTE = frozenset({"gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs"})
+
 _C0_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _C0_CONTROL_BYTES)
 _C0_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -269,19 +271,29 @@ def detector_sample(data: bytes) -> bytes:
         return data
     pieces: list[bytes] = []
     size = pos = 0
-    while size < DETECTOR_SAMPLE_BYTES:
+    while size < DETECTOR_SAMPLE_BYTES - 1:
         found = _NON_ASCII_BYTE.search(data, pos)
         if found is None:
             break
         start = max(pos, found.start() - 200)  # everything between pos and the non-ASCII byte is ASCII
-        boundary = _BOUNDARY_BYTE.search(data, found.start() + 4096, start + DETECTOR_SAMPLE_BYTES - size)
-        end = boundary.start() if boundary else min(len(data), start + DETECTOR_SAMPLE_BYTES - size)
-        pieces.append(data[start:end])
-        size += end - start
-        pos = end
-        if boundary is None:
+        limit = min(len(data), start + DETECTOR_SAMPLE_BYTES - size - 1)  # - 1: the joining newline
+        end = _cut_before(data, found.start(), min(found.start() + 4096, limit), limit)
+        if end <= found.start():
             break
+        pieces.append(data[start:end])
+        size += end - start + 1
+        pos = end
     return b"\n".join(pieces) if pieces else data[:DETECTOR_SAMPLE_BYTES]
+
+
+def _cut_before(data: bytes, first: int, wanted: int, limit: int) -> int:
+    """A character boundary in ``(first, limit]``: before the first byte below 0x30 from ``wanted`` on, else the last."""
+    if limit >= len(data):
+        return len(data)
+    boundary = _BOUNDARY_BYTE.search(data, wanted, limit)
+    if boundary is not None:
+        return boundary.start()
+    return max(data.rfind(byte, first, limit) for byte in (b"\n", b" ", b",", b".", b"\t", b"("))
 
 
 def detect_encodings(sample: bytes) -> list[str]:
@@ -289,8 +301,12 @@ def detect_encodings(sample: bytes) -> list[str]:
     from charset_normalizer import from_bytes  # heavy: only files that are not UTF-8 pay for it
 
     matches = from_bytes(sample, cp_isolation=list(DETECTOR_FAMILIES), explain=False)
+    # charset-normalizer prefers Latin-1 over GB18030 for English-heavy text with some Chinese (Latin-1
+    # "reads" more coherently, at a slightly higher chaos).  Latin-1 decodes any bytes, so it proves
+    # nothing; a double-byte encoding that decodes the sample with no more chaos is the stronger reading.
+    ordered = sorted(matches, key=lambda match: (match.chaos, match.encoding not in MULTI_BYTE))
     ranked: list[str] = []
-    for match in matches:
+    for match in ordered:
         for name in (match.encoding, *match.could_be_from_charset):
             if name in DETECTOR_FAMILIES and name not in ranked:
                 ranked.append(name)
