@@ -116,12 +116,18 @@ class Decoded:
 
 
 def decode_file(path: str | os.PathLike[str]) -> Decoded:
-    """Decode the file at ``path``, refusing an oversized one from its ``stat`` size without reading it."""
-    size = os.stat(path).st_size
-    if size > MAX_SEED_BYTES:
-        return Decoded(None, None, None, oversize_problem(size))
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_SEED_BYTES + 1)  # the file may have grown since stat
+    """Decode the file at ``path``, refusing an oversized one from its ``stat`` size without reading it.
+
+    Never raises: an unreadable file is a ``problem`` too (with ``sha256`` None, as for an oversized one).
+    """
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_SEED_BYTES:
+            return Decoded(None, None, None, oversize_problem(size))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_SEED_BYTES + 1)  # the file may have grown since stat
+    except OSError as err:
+        return Decoded(None, None, None, f"cannot read the file: {err.strerror or err}")
     return decode(data)
 
 
@@ -155,7 +161,11 @@ def decode(data: bytes) -> Decoded:
     c0 = count_c0_controls(text, data if _ascii_compatible(encoding) else None)
     if c0 > MAX_CONTROL_SHARE * len(text):
         return Decoded(None, encoding, digest, binary_problem(f"{c0:,} control characters in {len(text):,}"), bom=bom)
-    repaired_text, repaired_lines = repair_mojibake(text)  # before counting C1 controls: mojibake makes some
+    try:  # before counting C1 controls: mojibake makes some
+        repaired_text, repaired_lines = repair_mojibake(text)
+    except Exception as err:  # noqa: BLE001 - a failed repair leaves the text as decoded
+        repaired_text, repaired_lines = text, []
+        warnings.append(f"mojibake repair skipped: unexpected {type(err).__name__}: {err}")
     controls = c0 + count_c1_controls(repaired_text)
     if controls > MAX_CONTROL_SHARE * len(repaired_text):
         evidence = f"{controls:,} control characters in {len(repaired_text):,}"

@@ -119,6 +119,33 @@ def test_latin1_accents():
     assert reencoded(decoded) == text.encode("latin-1")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aplicación año niño España Málaga información científica",
+        "AU  - Núñez, José\nTI  - Células madre mesenquimales en la insuficiencia hepática aguda\n",
+        "Müller Größe Straße Übersicht Ärzte Öffnung",
+        "Les cellules souches mésenchymateuses et leurs vésicules dans la réparation osseuse",
+    ],
+)
+def test_western_text_whose_bytes_are_also_valid_gb18030_stays_windows_1252(text):
+    # An accented letter followed by a letter is a valid GB18030 pair: the detector must still say 1252.
+    decoded = decode(text.encode("cp1252"))
+    assert decoded.encoding == "windows-1252"
+    assert decoded.text == text
+
+
+def test_english_heavy_gb18030_with_some_chinese_is_gb18030():
+    record = (
+        "TI  - Mesenchymal stem cell exosomes attenuate sepsis by regulating “macrophage polarization”…\n"
+        "AU  - García, José\nAD  - Department of Critical Care Medicine, Zhongshan Hospital, Shanghai, China.\n"
+        "TT  - 间充质干细胞外泌体在脓毒症中作用的研究进展\n\n"
+    ) * 400
+    decoded = decode(record.encode("gb18030"))
+    assert decoded.encoding == "gb18030"
+    assert decoded.text == record
+
+
 def test_latin1_with_bytes_windows_1252_leaves_undefined():
     data = "Genève ".encode("latin-1") * 20 + b"\x81" + "São Paulo".encode("latin-1")
     decoded = decode(data)
@@ -285,6 +312,12 @@ def test_decode_file_refuses_a_huge_file_without_reading_it(tmp_path, monkeypatc
     assert decoded.text is None and decoded.sha256 is None
     assert f"{decode_module.MAX_SEED_BYTES + 1:,} bytes" in decoded.problem
     assert "64 MiB" in decoded.problem
+
+
+def test_decode_file_reports_an_unreadable_file(tmp_path):
+    decoded = decode_file(tmp_path / "missing.ris")
+    assert decoded.text is None and decoded.sha256 is None
+    assert decoded.problem.startswith("cannot read the file")
 
 
 def test_decode_file_reads_a_normal_file(tmp_path):
