@@ -191,7 +191,7 @@ class Annotator:
         for start, end, _organ in anatomy:
             tail = _DISEASE_TAIL.match(text, end)
             if tail and disease is not None:
-                head = _DISEASE_HEAD.search(text, 0, start)
+                head = _DISEASE_HEAD.search(text, max(0, start - 48), start)  # modifiers sit just before
                 # "chronic liver injury": keep the listed concept of "liver injury" when there is one
                 inner = listed.get((start, tail.end()))
                 concept = inner if inner is not None and inner.category == "disease" else disease

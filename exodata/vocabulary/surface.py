@@ -20,6 +20,7 @@ import re
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
 APOSTROPHES = "'\u2019\u2018\u02bc`"
 _SKIPPED = set(HYPHENS + APOSTROPHES)
+_SKIPPED_OR_SPACE = frozenset(_SKIPPED | set(" \t\n\r\x0b\x0c\xa0\u2009\u200a\u202f\u3000"))
 
 # (American, British) pairs, applied as substrings in both directions.
 SPELLINGS = [
@@ -76,14 +77,15 @@ _IRREGULAR_PLURALS = {
 
 def match_key(text: str) -> tuple[str, list[int]]:
     """The case-folded text without spaces, hyphens and apostrophes, and the source index of each key char."""
-    chars: list[str] = []
-    index: list[int] = []
-    for position, char in enumerate(text):
-        if char.isspace() or char in _SKIPPED:
-            continue
+    index = [position for position, char in enumerate(text) if char not in _SKIPPED_OR_SPACE and not char.isspace()]
+    kept = "".join([text[position] for position in index])
+    lowered = kept.lower()
+    if len(lowered) == len(kept):  # the usual case: folding keeps one char per char
+        return lowered, index
+    chars = []
+    for char in kept:  # rare: 'İ' folds to two chars; keep such a char as written so offsets stay exact
         lower = char.lower()
         chars.append(lower if len(lower) == 1 else char)
-        index.append(position)
     return "".join(chars), index
 
 
