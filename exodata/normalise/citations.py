@@ -19,6 +19,9 @@ class Piece(NamedTuple):
     end: int
 
 
+#: Longest composite value parsed; longer text is no citation or 'Published' line (and keeps parsing linear).
+MAX_COMPOSITE_CHARS = 2000
+
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d|21\d\d)(?!\d)")
 
 
@@ -49,7 +52,7 @@ def split_pages(value: str | None) -> tuple[Piece | None, Piece | None]:
     An e-locator or article number is a first page with no last page.  Text that is no page range gives
     (None, None) rather than a guess.
     """
-    if not value:
+    if not value or len(value) > MAX_COMPOSITE_CHARS:
         return None, None
     lead = len(value) - len(value.lstrip())
     found = _PAGES.match(value.strip())
@@ -79,7 +82,7 @@ def parse_citation_line(value: str | None) -> dict[str, Piece]:
     Returns a dict with any of ``year``, ``volume``, ``issue``, ``first_page``, ``last_page``; an empty dict
     when the text does not start with a year.  Text after the page range is ignored.
     """
-    if not value:
+    if not value or len(value) > MAX_COMPOSITE_CHARS:
         return {}
     found = _CITATION.match(value)
     if found is None:
@@ -100,26 +103,28 @@ def parse_citation_line(value: str | None) -> dict[str, Piece]:
     return parts
 
 
-_PUBLISHED = re.compile(
-    r"^(?P<publisher>.*?)[\s,;:]*\[?c?(?P<date>(?P<year>\d{4})(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?)\]?\s*\.?\s*$",
-    re.DOTALL,
-)
+#: A date at the very end of a 'Published' line: ``2020``, ``2020-01-01``, ``[2020]`` (anchored, so linear).
+_DATE_AT_END = re.compile(r"(?<!\d)(?P<year>\d{4})(?:[-/.]\d{1,2}){0,2}\]?$")
 
 
 def parse_published_line(value: str | None) -> dict[str, Piece]:
     """Publisher and year of a 'Published' line (``John Wiley and Sons Inc. 2020``,
     ``Hindawi Limited 2020-01-01``).  A line without a trailing date is all publisher; one that is only a
     date is all year."""
-    if not value or not value.strip():
+    if not value or not value.strip() or len(value) > MAX_COMPOSITE_CHARS:
         return {}
-    found = _PUBLISHED.match(value)
+    core = value.rstrip().rstrip(".").rstrip()
+    found = _DATE_AT_END.search(core)
     if found is None or year_of(found.group("year")) is None:
-        text = value.strip().rstrip(",;:")
+        text = value.strip().rstrip(",;:").strip()
         start = value.index(text)
         return {"publisher": Piece(text, start, start + len(text))} if text else {}
     parts = {"year": Piece(found.group("year"), found.start("year"), found.end("year"))}
-    publisher = found.group("publisher").strip().rstrip(",;:").strip()
+    before = core[:found.start()].rstrip("[")
+    if before.endswith("c") and (len(before) == 1 or before[-2] in " \t,;:"):
+        before = before[:-1]  # 'c2019' (copyright year)
+    publisher = before.rstrip(" \t\r\n,;:").strip()
     if publisher:
-        start = found.start("publisher") + found.group("publisher").index(publisher)
+        start = before.index(publisher)
         parts["publisher"] = Piece(publisher, start, start + len(publisher))
     return parts

@@ -16,31 +16,36 @@ DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(
     r"^(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi\s*[:=]?\s*|urn:doi:)", re.IGNORECASE
 )
-_DOI_SUFFIX = re.compile(r"\s*\[doi\]\s*$", re.IGNORECASE)
 _TRAILING = ".,;:'\""
 
 
 def _strip_unbalanced(doi: str) -> str:
     """Trailing punctuation removed, closing brackets only when unbalanced (``...(20)30183-5`` keeps its)."""
-    while doi:
-        last = doi[-1]
+    balance = {")": doi.count(")") - doi.count("("), "]": doi.count("]") - doi.count("[")}
+    end = len(doi)
+    while end:
+        last = doi[end - 1]
         if last in _TRAILING:
-            doi = doi[:-1]
-        elif last == ")" and doi.count("(") < doi.count(")"):
-            doi = doi[:-1]
-        elif last == "]" and doi.count("[") < doi.count("]"):
-            doi = doi[:-1]
+            end -= 1
+        elif last in balance and balance[last] > 0:
+            balance[last] -= 1
+            end -= 1
         else:
             break
-    return doi
+    return doi[:end]
+
+
+#: Longest text searched for an identifier: real DOIs and links are far shorter (keeps the work linear).
+MAX_ID_CHARS = 2000
 
 
 def normalise_doi(value: str | None) -> str | None:
     """The DOI in ``value`` (bare, ``doi:`` text or a doi.org link), lower-cased, or None when not a valid DOI."""
-    if not value:
+    if not value or len(value) > MAX_ID_CHARS:
         return None
     text = value.strip()
-    text = _DOI_SUFFIX.sub("", text)
+    if text.lower().endswith("[doi]"):
+        text = text[:-5].rstrip()
     text = _DOI_PREFIX.sub("", text).strip()
     if "%" in text:
         text = unquote(text)
@@ -58,7 +63,7 @@ _DOI_LINK = re.compile(
 
 def doi_from_link(link: str | None) -> str | None:
     """The DOI a link resolves to (``https://doi.org/…``, ``http://dx.doi.org/…``, ``…/doi/full/10.…``)."""
-    if not link:
+    if not link or len(link) > MAX_ID_CHARS:
         return None
     found = _DOI_LINK.match(link.strip())
     if found is None:
@@ -75,7 +80,7 @@ _PMID_LINK = re.compile(
 
 def pmid_from_link(link: str | None) -> int | None:
     """The PMID of a PubMed link (``…/pubmed/32492261``, ``pubmed.ncbi.nlm.nih.gov/32492261/``)."""
-    if not link:
+    if not link or len(link) > MAX_ID_CHARS:
         return None
     found = _PMID_LINK.search(link)
     return normalise_pmid(found.group("pmid")) if found else None
@@ -86,7 +91,7 @@ _PMCID_LINK = re.compile(r"(?:/pmc/|pmc\.ncbi\.nlm\.nih\.gov/|europepmc\.org/)\S
 
 def pmcid_from_link(link: str | None) -> str | None:
     """The PMCID of a PMC link (``…/pmc/articles/PMC7339207/``, ``pmc.ncbi.nlm.nih.gov/articles/PMC…``)."""
-    if not link:
+    if not link or len(link) > MAX_ID_CHARS:
         return None
     found = _PMCID_LINK.search(link)
     return normalise_pmcid(found.group("pmcid")) if found else None

@@ -193,6 +193,11 @@ def _read(text: str) -> RawRecord:
                 return _joined(section.pieces, text)
         return None
 
+    for label in ("VernacularTitle", "From", "Abstract"):
+        repeated = by_label.get(label, [])[1:]
+        if repeated:
+            record.problems.append(Problem(f"the page has {len(repeated) + 1} '{label}' sections (several captures "
+                                           "in one file?); only the first is used", offset=repeated[0].line.start))
     record.set("title_vernacular", first("VernacularTitle"))
     numbers = _read_affiliations(record, by_label.get("Author Information", []), text)
     for section in by_label.get("Author", []):

@@ -206,3 +206,39 @@ def test_country_in_text(text, code):
 ])
 def test_split_author_name(name, family_first, family, given):
     assert split_author_name(name, family_first=family_first) == (family, given)
+
+
+def test_citation_line_ignores_text_after_the_pages():
+    assert _texts(parse_citation_line("2021;33(6):757-760, 765")) == dict(
+        year="2021", volume="33", issue="6", first_page="757", last_page="760")
+    assert parse_citation_line("20211;3") == {}
+
+
+def test_published_line_copyright_and_brackets():
+    assert {k: v.text for k, v in parse_published_line("Springer, c2019.").items()} == {
+        "publisher": "Springer", "year": "2019"}
+    assert {k: v.text for k, v in parse_published_line("Elsevier Inc. [2018]").items()} == {
+        "publisher": "Elsevier Inc.", "year": "2018"}
+    assert {k: v.text for k, v in parse_published_line("Springer Inc.").items()} == {"publisher": "Springer Inc."}
+
+
+ADVERSARIAL = [
+    "2021" + " " * 50_000 + "x(",
+    " ," * 50_000 + "2020x",
+    "a " * 50_000 + "x",
+    "10.1234/" + ")" * 50_000,
+    "/pmc/" * 20_000,
+    "1" * 50_000 + "-",
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_normalisers_stay_fast_on_long_adversarial_text(text):
+    import time
+
+    started = time.perf_counter()
+    for function in (parse_citation_line, parse_published_line, split_pages, normalise_doi, doi_from_link,
+                     pmid_from_link, pmcid_from_link, country_in_text, split_author_name, language_code,
+                     country_code, clean_text):
+        function(text)
+    assert time.perf_counter() - started < 2.0
