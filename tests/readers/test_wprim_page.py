@@ -150,3 +150,15 @@ def test_never_raises_on_mutated_pages(documents, data):
         assert span_mismatches(mutated, raw) == []
         record = normalise_record(raw)
         assert value_span_mismatches(mutated, record) == []
+
+
+def test_bare_affiliation_numbers_and_repeated_sections():
+    text = ("A title\n10.3760/x.1\n- Author:\nJie NG\n1\nAuthor Information\n1 兰州大学第一临床医学院\n"
+            "- From:\nJ\n2020;1(1):1-2\n- From:\nK\n2021;2(2):3-4\n")
+    raw = reader.read(text)[0]
+    assert span_mismatches(text, raw) == []
+    record = normalise_record(raw)
+    assert [a.text for a in record.affiliations] == ["兰州大学第一临床医学院"]
+    assert [(a.family_name, a.given_name, a.affiliations) for a in record.authors] == [("Ng", "Jie", [1])]
+    assert (record.get("journal"), record.get("year")) == ("J", 2020)
+    assert any("'From' sections" in problem.message for problem in record.problems)
