@@ -106,16 +106,33 @@ def seed_record_table(results, publications: list[Publication], order_of) -> pl.
     return rows.frame()
 
 
-def knowledge_tables(publications: list[Publication], keyword_texts: dict[str, list[str]],
-                     publication_texts: dict[str, dict[str, str | None]]) -> dict[str, pl.DataFrame]:
-    """concepts, mentions, publication_concepts and vesicle_quantities, from the curated vocabulary."""
-    from exodata.vocabulary import Annotator, extract_quantities, load_vocabulary
+def _kept_annotations(pub: Publication) -> tuple[list, list]:
+    """The mentions and quantities that belong to the publication's kept values.
 
-    vocabulary = load_vocabulary()
-    annotator = Annotator(vocabulary)
+    Each record was annotated on its own values (in the per-file stage); a kept value is exactly the string of
+    the record(s) that support it, so that record's annotations of that field hold for the publication.
+    """
+    mentions, quantities = [], []
+    for field_name in ("title", "title_vernacular", "abstract"):
+        support = pub.fields.get(field_name)
+        if support is None:
+            continue
+        record = support.spans[0][0].record
+        mentions.extend(m for m in record.mentions if m.field == field_name)
+        quantities.extend(q for q in record.quantities if q.field == field_name)
+    owner = pub.lists.get("keywords")
+    if owner is not None:
+        mentions.extend(m for m in owner.record.mentions if m.field == "keyword")
+    return mentions, quantities
+
+
+def knowledge_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
+    """concepts (the curated vocabulary), mentions, publication_concepts and vesicle_quantities."""
+    from exodata.vocabulary import load_vocabulary
+
     concepts = Rows("concepts")
     labels = {}
-    for concept in vocabulary:
+    for concept in load_vocabulary():
         labels[concept.concept_id] = concept.label
         concepts.add(concept_id=concept.concept_id, category=concept.category, label=concept.label,
                      synonyms=list(concept.synonyms), abbreviations=list(concept.abbreviations),
@@ -123,9 +140,9 @@ def knowledge_tables(publications: list[Publication], keyword_texts: dict[str, l
     mentions, summary, quantities = Rows("mentions"), Rows("publication_concepts"), Rows("vesicle_quantities")
     for pub in publications:
         pid = pub.publication_id
-        texts = publication_texts[pid]
+        kept_mentions, kept_quantities = _kept_annotations(pub)
         counts: dict[str, list] = defaultdict(lambda: [None, 0, set()])
-        for mention in annotator.annotate(texts, keyword_texts.get(pid, [])):
+        for mention in kept_mentions:
             mentions.add(publication_id=pid, concept_id=mention.concept_id, category=mention.category,
                          field=mention.field, keyword_position=mention.keyword_position, start=mention.start,
                          end=mention.end, text=mention.text)
@@ -137,11 +154,9 @@ def knowledge_tables(publications: list[Publication], keyword_texts: dict[str, l
             category, count, fields = counts[concept_id]
             summary.add(publication_id=pid, concept_id=concept_id, category=category, label=labels[concept_id],
                         mention_count=count, fields=[f for f in MENTION_FIELD_ORDER if f in fields])
-        for field_name in ("title", "abstract"):
-            text = texts.get(field_name)
-            for quantity in extract_quantities(field_name, text) if text else ():
-                quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
-                               value_max=quantity.value_max, unit=quantity.unit, field=field_name,
-                               start=quantity.start, end=quantity.end, text=quantity.text)
+        for quantity in kept_quantities:
+            quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
+                           value_max=quantity.value_max, unit=quantity.unit, field=quantity.field,
+                           start=quantity.start, end=quantity.end, text=quantity.text)
     return {"concepts": concepts.frame(), "mentions": mentions.frame(),
             "publication_concepts": summary.frame(), "vesicle_quantities": quantities.frame()}

@@ -120,13 +120,7 @@ def assemble(results: list[SeedResult]) -> tuple[dict, list]:
     publications = merge(entries)
     frames = bibliographic_tables(publications)
     frames["seed_records"] = seed_record_table(results, publications, lambda f, i: order[(f, i)])
-    texts = {p.publication_id: {c: p.value(c) for c in ("title", "title_vernacular", "abstract")}
-             for p in publications}
-    keywords = {}
-    for pub in publications:
-        owner = pub.lists.get("keywords")
-        keywords[pub.publication_id] = [k.value for k in owner.record.keywords] if owner else []
-    frames.update(knowledge_tables(publications, keywords, texts))
+    frames.update(knowledge_tables(publications))
     return frames, publications
 
 

@@ -1,4 +1,4 @@
-"""The per-seed stages: decode → detect → read → normalise, as one pure function of a file's bytes.
+"""The per-seed stages: decode → detect → read → normalise → annotate, as one pure function of a file's bytes.
 
 This is the part of a build that is a pure map over files (it sees one seed at a time and nothing
 else), so it can run in worker processes here or on any cluster engine; merging, annotation and writing
@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from exodata.decode import MAX_SEED_BYTES, decode
@@ -22,6 +23,10 @@ SECONDS_PER_MEGABYTE = 10.0
 
 #: Fields of which a compiled record must have at least one: without any, there is nothing to compile.
 IDENTIFYING_FIELDS = ("title", "doi", "pmid", "pmcid", "abstract")
+
+#: Fields the annotator reads (with the keywords), and those quantities are taken from.
+ANNOTATED_FIELDS = ("title", "title_vernacular", "abstract")
+QUANTITY_FIELDS = ("title", "abstract")
 
 
 @dataclass(slots=True)
@@ -66,6 +71,28 @@ def _on_alarm(signum, frame):
     raise SeedTimeout()
 
 
+@cache
+def _annotator():
+    """One annotator per process: the vocabulary is read and its automaton built once."""
+    from exodata.vocabulary import Annotator, load_vocabulary
+
+    return Annotator(load_vocabulary())
+
+
+def annotate_record(record: Record) -> None:
+    """Find concept mentions and vesicle quantities in the record's normalised title, abstract and keywords.
+
+    Annotation is a pure function of one record's values, so it runs here, in the per-file stage (in worker
+    processes with ``--jobs``); the merge keeps the annotations of the record whose value it keeps.
+    """
+    from exodata.vocabulary import extract_quantities
+
+    fields = {name: record.get(name) for name in ANNOTATED_FIELDS}
+    record.mentions = _annotator().annotate(fields, [keyword.value for keyword in record.keywords])
+    record.quantities = [quantity for name in QUANTITY_FIELDS if fields[name]
+                         for quantity in extract_quantities(name, fields[name])]
+
+
 def _quarantined(file: str, sha256: str, encoding: str | None, fmt: str | None, reason: str) -> SeedResult:
     return SeedResult(file, sha256, encoding, fmt, [RecordResult(0, None, reason)])
 
@@ -98,6 +125,7 @@ def compile_text(text: str, file: str, sha256: str, encoding: str | None) -> See
         if missing:
             result.records.append(RecordResult(index, None, f"{file}: record {index}: {missing}"))
         else:
+            annotate_record(record)
             result.records.append(RecordResult(index, record))
     if not result.records:
         return _quarantined(file, sha256, encoding, fmt, f"{file}: the {fmt} reader found no record in it")

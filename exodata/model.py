@@ -180,6 +180,10 @@ class Record:
     keywords: list[Value] = field(default_factory=list)
     funders: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Concept mentions (``exodata.vocabulary.Mention``) and vesicle quantities found in this record's own
+    #: normalised values: offsets refer to those strings, which are exactly what a merged publication keeps.
+    mentions: list[Any] = field(default_factory=list)
+    quantities: list[Any] = field(default_factory=list)
 
     def get(self, name: str) -> Any:
         found = self.fields.get(name)
