@@ -6,12 +6,11 @@ source, so a column the schema does not declare cannot slip into a table.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from exodata.merge import Publication
 from exodata.schema import TABLES
-from exodata.schema.arrow import polars_schema
+from exodata.schema.arrow import arrow_schema, polars_schema
 
 if TYPE_CHECKING:
     import polars as pl
@@ -20,20 +19,28 @@ MENTION_FIELD_ORDER = ("title", "title_vernacular", "abstract", "keyword")
 
 
 class Rows:
-    """Column-wise row collector for one table."""
+    """Row collector for one table: rows are kept as dicts and converted column-wise by Arrow in one go."""
 
     def __init__(self, name: str) -> None:
         self.table = TABLES[name]
-        self.columns: dict[str, list[Any]] = {c: [] for c in self.table.column_names}
+        self.rows: list[dict[str, Any]] = []
 
     def add(self, **values: Any) -> None:
-        for column, cells in self.columns.items():
-            cells.append(values.get(column))
+        self.rows.append(values)
 
     def frame(self) -> pl.DataFrame:
+        """The rows as a polars frame with the generated dtypes (undeclared keys are an error, not dropped)."""
         import polars as pl
+        import pyarrow as pa
 
-        return pl.DataFrame(self.columns, schema=polars_schema(self.table), strict=False)
+        declared = set(self.table.column_names)
+        for row in self.rows[:1]:
+            extra = set(row) - declared
+            if extra:
+                raise KeyError(f"table {self.table.name}: undeclared column(s) {sorted(extra)}")
+        # nullability is checked by pandera with a readable report, so the Arrow schema here admits nulls
+        schema = pa.schema([f.with_nullable(True) for f in arrow_schema(self.table)])
+        return pl.from_arrow(pa.Table.from_pylist(self.rows, schema=schema), schema=polars_schema(self.table))
 
 
 def bibliographic_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
@@ -137,26 +144,34 @@ def knowledge_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]
         concepts.add(concept_id=concept.concept_id, category=concept.category, label=concept.label,
                      synonyms=list(concept.synonyms), abbreviations=list(concept.abbreviations),
                      chinese_terms=list(concept.zh), xrefs=list(concept.xrefs), note=concept.note)
-    mentions, summary, quantities = Rows("mentions"), Rows("publication_concepts"), Rows("vesicle_quantities")
+    mentions, quantities = Rows("mentions"), Rows("vesicle_quantities")
     for pub in publications:
         pid = pub.publication_id
         kept_mentions, kept_quantities = _kept_annotations(pub)
-        counts: dict[str, list] = defaultdict(lambda: [None, 0, set()])
         for mention in kept_mentions:
             mentions.add(publication_id=pid, concept_id=mention.concept_id, category=mention.category,
                          field=mention.field, keyword_position=mention.keyword_position, start=mention.start,
                          end=mention.end, text=mention.text)
-            entry = counts[mention.concept_id]
-            entry[0] = mention.category
-            entry[1] += 1
-            entry[2].add(mention.field)
-        for concept_id in sorted(counts):
-            category, count, fields = counts[concept_id]
-            summary.add(publication_id=pid, concept_id=concept_id, category=category, label=labels[concept_id],
-                        mention_count=count, fields=[f for f in MENTION_FIELD_ORDER if f in fields])
         for quantity in kept_quantities:
             quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
                            value_max=quantity.value_max, unit=quantity.unit, field=quantity.field,
                            start=quantity.start, end=quantity.end, text=quantity.text)
-    return {"concepts": concepts.frame(), "mentions": mentions.frame(),
-            "publication_concepts": summary.frame(), "vesicle_quantities": quantities.frame()}
+    concept_frame, mention_frame = concepts.frame(), mentions.frame()
+    return {"concepts": concept_frame, "mentions": mention_frame,
+            "publication_concepts": publication_concepts(mention_frame, concept_frame),
+            "vesicle_quantities": quantities.frame()}
+
+
+def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
+    """Per (publication, concept): the label, how many mentions, and in which fields (in field order)."""
+    import polars as pl
+
+    order = pl.Enum(list(MENTION_FIELD_ORDER))
+    summary = (
+        mentions.group_by("publication_id", "concept_id")
+        .agg(pl.col("category").first(), pl.len().cast(pl.Int64).alias("mention_count"),
+             pl.col("field").cast(order).unique().sort().cast(pl.String).alias("fields"))
+        .join(concepts.select("concept_id", "label"), on="concept_id", how="left")
+    )
+    return summary.select(TABLES["publication_concepts"].column_names).cast(
+        polars_schema(TABLES["publication_concepts"]))

@@ -123,6 +123,9 @@ class _UnionFind:
 
 def _choose(column: str, entries: list[Entry]) -> tuple[Support | None, list[tuple[object, Entry]]]:
     """The best-supported value of ``column`` and the (other value, entry) pairs that disagree."""
+    if len(entries) == 1:  # the common case: nothing to weigh
+        value = entries[0].record.fields.get(column)
+        return (None if value is None else Support(value.value, [(entries[0], value.start, value.end)])), []
     given = [(e.record.fields[column], e) for e in entries if column in e.record.fields]
     if not given:
         return None, []
