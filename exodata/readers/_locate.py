@@ -64,18 +64,32 @@ class LineIndex:
         return bisect_right(self.starts, max(0, offset))
 
 
-def _flexible(value: str) -> re.Pattern[str] | None:
-    """A pattern matching ``value`` with any run of white space where it has one (continuation lines)."""
-    words = value.split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _match_words(text: str, words: list[str], at: int, end: int) -> int:
+    """End of ``words`` written from ``at`` with a run of white space between each two, or -1.
+
+    The words hold no white space, so each run is the whole run of white space before the next word: the
+    match at ``at`` is unique and found without backtracking.
+    """
+    position = at + len(words[0])
+    for word in words[1:]:
+        gap = _SPACE_RUN.match(text, position, end)
+        if gap is None or not text.startswith(word, gap.end(), end):
+            return -1
+        position = gap.end() + len(word)
+    return position
 
 
 def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Located | None:
     """``value`` as found in ``text[start:end]``: exactly, else with white-space runs matched loosely.
 
-    The span is of the characters as written; ``None`` when the value is not there.
+    The span is of the characters as written; ``None`` when the value is not there.  The loose search is the
+    leftmost match of the value's words joined by runs of white space (what a MEDLINE continuation line or a
+    re-wrapped RIS value looks like).  It is a scan with ``str.find`` from each occurrence of the first word
+    rather than a regular expression built from the value: parsers hand back thousands of distinct values
+    per file, and compiling a pattern for each was most of a reader's time.
     """
     end = len(text) if end is None else end
     if not value:
@@ -83,13 +97,16 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
     at = text.find(value, start, end)
     if at >= 0:
         return Located.of(text, at, at + len(value))
-    pattern = _flexible(value)
-    if pattern is None:
+    words = value.split()
+    if not words:
         return None
-    found = pattern.search(text, start, end)
-    if found is None:
-        return None
-    return Located.of(text, found.start(), found.end())
+    at = text.find(words[0], start, end)
+    while at >= 0:
+        stop = _match_words(text, words, at, end)
+        if stop >= 0:
+            return Located.of(text, at, stop)
+        at = text.find(words[0], at + 1, end)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

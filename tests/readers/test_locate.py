@@ -1,0 +1,69 @@
+"""``locate``: the span of a parsed value in its part of the text, exactly or with white space matched loosely."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exodata.readers._locate import locate
+
+
+def locate_by_regex(text: str, value: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """The definition ``locate`` implements: exact find, else the value's words joined by ``\\s+``."""
+    end = len(text) if end is None else end
+    if not value:
+        return None
+    at = text.find(value, start, end)
+    if at >= 0:
+        return at, at + len(value)
+    words = value.split()
+    if not words:
+        return None
+    found = re.compile(r"\s+".join(re.escape(word) for word in words)).search(text, start, end)
+    return None if found is None else found.span()
+
+
+def test_continuation_lines_are_matched_loosely():
+    text = "TI  - Mesenchymal stem cell exosomes in\n      acute kidney injury.\nPG  - 1-9"
+    found = locate(text, "Mesenchymal stem cell exosomes in acute kidney injury.")
+    assert found is not None
+    assert found.text == "Mesenchymal stem cell exosomes in\n      acute kidney injury."
+    assert text[found.start:found.end] == found.text
+
+
+def test_the_value_must_lie_inside_the_given_range():
+    text = "a b | a  b"
+    found = locate(text, "a b", 4)
+    assert (found.start, found.end, found.text) == (6, 10, "a  b")
+    assert locate(text, "a b", 4, 9) is None  # the second word would run past the end
+    assert locate(text, "a b", 0, 2) is None
+
+
+def test_a_later_occurrence_of_the_first_word_can_match():
+    text = "cell-free cell\ttherapy"
+    found = locate(text, "cell therapy")
+    assert (found.start, found.end) == (10, len(text))
+
+
+def test_missing_and_blank_values():
+    assert locate("abc", "") is None
+    assert locate("abc", "   ") is None
+    assert locate("abc", "x y") is None
+    assert locate("a\u00a0b", "a b").text == "a\u00a0b"  # any white space, as \s matches it
+
+
+_PIECES = st.sampled_from(["a", "b", "ab", "ba", " ", "  ", "\n", "\t", "\u00a0", "\n      ", ".", "-"])
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TEXTS, value=_TEXTS, start=st.integers(0, 40), length=st.integers(0, 60) | st.none())
+def test_same_span_as_the_regex_definition(text, value, start, length):
+    end = None if length is None else min(len(text), start + length)
+    found = locate(text, value, start, end)
+    expected = locate_by_regex(text, value, start, end)
+    assert (None if found is None else (found.start, found.end)) == expected
+    if found is not None:
+        assert text[found.start:found.end] == found.text
