@@ -93,3 +93,32 @@ def test_accepts():
 @given(st.text(alphabet=st.sampled_from(list("{}\\'\"~^`-and ,=@xé%$")), max_size=60))
 def test_decode_latex_never_raises(value):
     assert isinstance(reader.decode_latex(value), str)
+
+
+def _pylatexenc_reading(value: str) -> str:
+    """decode_latex as defined: a value with no LaTeX markup as written, any other as pylatexenc reads it.
+
+    (``_decode_markup.__wrapped__`` always parses; decode_latex's shortcuts must agree with it.)
+    """
+    if not any(mark in value for mark in ("\\", "{", "~", "--")):
+        return value
+    return reader._decode_markup.__wrapped__(value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab D{}{} \n\t.,;:()[]/+-=*<>\"'!?é中|1\u00a0")), max_size=50))
+def test_brace_only_values_read_as_pylatexenc_reads_them(value):
+    assert reader.decode_latex(value) == _pylatexenc_reading(value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("{}\\'\"~^`-and ,=@xé%$_&#")), max_size=40))
+def test_decode_latex_agrees_with_pylatexenc_on_any_markup(value):
+    assert reader.decode_latex(value) == _pylatexenc_reading(value)
+
+
+def test_brace_protected_titles_lose_their_braces_only():
+    assert reader.decode_latex("{{MSC}-derived exosomes in {ARDS}}") == "MSC-derived exosomes in ARDS"
+    assert reader.decode_latex("{a}  {b}\n\n{c}") == "a b c"
+    assert reader.decode_latex("{Bone--cartilage}") == "Bone\u2013cartilage"  # a special: parsed
+    assert reader.decode_latex("{it''s}") == "it\u201ds"
