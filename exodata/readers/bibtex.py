@@ -21,6 +21,9 @@ _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _NOT_RECORDS = ("string", "preamble", "comment")
 #: What pylatexenc reads as more than text and grouping braces: macros, specials, math, comments, quotes.
 _LATEX_SPECIAL = re.compile(r"[\\~$%&#^_`]|--|''")
+_VALUE_MARKS = re.compile(r'[\\{}",)]')
+_BRACES = re.compile(r"[{}]")
+_SPLIT_MARKS = re.compile(r"[{} \t\r\n;,]")
 
 
 def accepts(text: str) -> bool:
@@ -88,28 +91,38 @@ def _block_start(text: str, starts: list[int], block) -> int:
 
 
 def _value_span(text: str, after_equals: int, end: int) -> tuple[int, int]:
-    """(start, end) of a field's value after its '=': inside the outer braces/quotes, or the bare expression."""
+    """(start, end) of a field's value after its '=': inside the outer braces/quotes, or the bare expression.
+
+    Only the characters that can end or nest a value are visited (found by a regex), as values such as
+    abstracts run to thousands of characters; a backslash escapes the character after it.
+    """
     position = after_equals
     while position < end and text[position].isspace():
         position += 1
-    depth, quoted, cursor = 0, False, position
-    while cursor < end:
-        char = text[cursor]
-        if char == "\\":
-            cursor += 2
+    depth, quoted, escaped_until = 0, False, position
+    stop = None
+    for found in _VALUE_MARKS.finditer(text, position, end):
+        at = found.start()
+        if at < escaped_until:
             continue
-        if char == "{":
+        char = text[at]
+        if char == "\\":
+            escaped_until = at + 2
+        elif char == "{":
             depth += 1
         elif char == "}":
             if depth == 0:
+                stop = at
                 break
             depth -= 1
-        elif char == '"' and depth == 0:
-            quoted = not quoted
-        elif char in ",)" and depth == 0 and not quoted:
-            break
-        cursor += 1
-    stop = cursor
+        elif depth == 0:
+            if char == '"':
+                quoted = not quoted
+            elif not quoted:  # ',' or ')'
+                stop = at
+                break
+    if stop is None:
+        stop = max(end, escaped_until)  # an escape at the very end steps one past it, as it always has
     while stop > position and text[stop - 1].isspace():
         stop -= 1
     if stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"')):
@@ -122,10 +135,13 @@ def _one_group(expression: str) -> bool:
     """True when ``expression`` is a single {...} or "..." group (not '{a} # {b}')."""
     if expression[0] == '"':
         return '"' not in expression[1:-1].replace('\\"', "")
+    if expression[0] not in "{}":
+        return len(expression) == 1
     depth = 0
-    for i, char in enumerate(expression):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and i < len(expression) - 1:
+    last = len(expression) - 1
+    for found in _BRACES.finditer(expression):
+        depth += 1 if found.group() == "{" else -1
+        if depth == 0 and found.start() < last:
             return False
     return True
 
@@ -243,9 +259,13 @@ def _split_located(value: Located, separator: str) -> list[Located]:
     parts, begin, depth = [], 0, 0
     cuts: list[tuple[int, int]] = []
     pattern = re.compile(separator)
-    for i, char in enumerate(value.text):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and char in " \t\r\n;,":
+    for mark in _SPLIT_MARKS.finditer(value.text):  # braces, and where a separator may start
+        char, i = mark.group(), mark.start()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
             found = pattern.match(value.text, i)
             if found and found.end() > i and (not cuts or i >= cuts[-1][1]):
                 cuts.append((i, found.end()))
