@@ -22,7 +22,9 @@ Exosome/extracellular-vesicle terms are not in the vocabulary (they are the data
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from exodata.vocabulary.concepts import Concept, load_stoplist
 from exodata.vocabulary.surface import (
@@ -34,6 +36,9 @@ from exodata.vocabulary.surface import (
 )
 
 FIELD_ORDER = {"title": 0, "title_vernacular": 1, "abstract": 2, "keyword": 3}
+#: Texts up to this many characters have their candidates remembered, up to this many texts.
+SHORT_TEXT = 80
+SHORT_TEXTS_KEPT = 20_000
 MICRORNA_CLASS = "SO:0000276"
 
 _DISEASE_HEADS = (
@@ -70,25 +75,64 @@ class Mention:
     text: str
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A span a term, name or phrase was found at (a tuple: thousands are made per abstract)."""
+
     start: int
     end: int
     concept: Concept | None  # None: a stop-list phrase
     rank: int  # tie-break between equal spans: lower wins (listed term < composed phrase)
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+def _selection_order(candidate: _Candidate) -> tuple[int, int, int]:
+    """Longest first, then the lower rank, then the earlier start."""
+    return (candidate.start - candidate.end, candidate.rank, candidate.start)
+
+
+#: Characters that make a word boundary matter: Latin letters and digits only.
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _on_word_boundary(text: str, start: int, end: int) -> bool:
     """Both ends of text[start:end] are word boundaries, judged only for Latin letters and digits."""
-    if _is_word_char(text[start]) and start > 0 and _is_word_char(text[start - 1]):
+    if start > 0 and text[start] in _WORD_CHARS and text[start - 1] in _WORD_CHARS:
         return False
-    if _is_word_char(text[end - 1]) and end < len(text) and _is_word_char(text[end]):
+    if end < len(text) and text[end - 1] in _WORD_CHARS and text[end] in _WORD_CHARS:
         return False
     return True
+
+
+#: Every written miRNA name contains one of these (lower-cased), at most this far after its start ("hsa-").
+_MIRNA_CORES = ("mir", "microrna", "let-7")
+_MIRNA_PREFIX = 4
+
+
+def mirna_matches(text: str) -> list[re.Match[str]]:
+    """What ``_MIRNA.finditer(text)`` yields, without running the pattern over the whole text.
+
+    The pattern opens with a look-behind, so the regex engine cannot skip ahead and tries it at every
+    character; here it is tried only where a name can start: at each core ("mir", "microrna", "let-7",
+    found with ``str.find``) or just before it.  Trying those starts in order and going on from the end of
+    each match is exactly how ``finditer`` proceeds, since no match starts anywhere else.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # case folding moved the offsets ('İ'): scan the plain way
+        return list(_MIRNA.finditer(text))
+    starts = set()
+    for core in _MIRNA_CORES:
+        at = lowered.find(core)
+        while at >= 0:
+            starts.update((at, max(0, at - _MIRNA_PREFIX)))
+            at = lowered.find(core, at + 1)
+    matches, position = [], 0
+    for start in sorted(starts):
+        if start < position:
+            continue
+        match = _MIRNA.match(text, start)
+        if match is not None:
+            matches.append(match)
+            position = match.end()
+    return matches
 
 
 def _mirna_name(text: str) -> str:
@@ -141,6 +185,9 @@ class Annotator:
         if len(self._abbr):
             self._abbr.make_automaton()
         self._microrna = self.concepts.get(MICRORNA_CLASS)
+        self._disease = self.concepts.get("MONDO:0000001")  # heads composed "liver injury" phrases
+        self._repair = self.concepts.get("GO:0031099")  # heads composed "tissue repair" phrases
+        self._short_texts: dict[str, list[_Candidate]] = {}
 
     # -- candidates ----------------------------------------------------------------------------------
 
@@ -172,7 +219,7 @@ class Annotator:
 
     def _mirna_candidates(self, text: str) -> list[_Candidate]:
         found = []
-        for match in _MIRNA.finditer(text):
+        for match in mirna_matches(text):
             concept = self._mirnas.get(_mirna_name(match.group(0))) or self._microrna
             if concept is not None:
                 found.append(_Candidate(match.start(), match.end(), concept, 1))
@@ -205,27 +252,52 @@ class Annotator:
 
     @staticmethod
     def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-        """Longest match wins; among equal spans the listed term wins; chosen spans never overlap."""
+        """Longest match wins; among equal spans the listed term wins; chosen spans never overlap.
+
+        The chosen spans are kept sorted by start (``starts``/``ends``); as they do not overlap, their ends are
+        sorted too, so a candidate [s, e) overlaps one of them exactly when it overlaps the last one starting
+        before e, found by bisection.  (Every candidate is non-empty: terms, names and abbreviations are.)
+        """
         chosen: list[_Candidate] = []
-        taken: list[tuple[int, int]] = []
-        for candidate in sorted(candidates, key=lambda c: (-(c.end - c.start), c.rank, c.start)):
-            if any(candidate.start < end and start < candidate.end for start, end in taken):
+        starts: list[int] = []
+        ends: list[int] = []
+        for candidate in sorted(candidates, key=_selection_order):
+            before = bisect_left(starts, candidate.end)  # chosen spans starting before the candidate ends
+            if before and ends[before - 1] > candidate.start:
                 continue
             chosen.append(candidate)
-            taken.append((candidate.start, candidate.end))
+            starts.insert(before, candidate.start)
+            ends.insert(before, candidate.end)
         return chosen
 
     def _annotate_text(self, text: str) -> list[_Candidate]:
+        """The chosen candidates of one text (never modified by callers).
+
+        Short texts are remembered: they are mostly keywords, and a corpus repeats the same few hundred
+        keywords ("Exosomes", "Mesenchymal stem cells") on most of its records.  The memory is bounded: it
+        is emptied when full.
+        """
+        if len(text) > SHORT_TEXT:
+            return self._find_in_text(text)
+        found = self._short_texts.get(text)
+        if found is None:
+            if len(self._short_texts) >= SHORT_TEXTS_KEPT:
+                self._short_texts.clear()
+            found = self._short_texts[text] = self._find_in_text(text)
+        return found
+
+    def _find_in_text(self, text: str) -> list[_Candidate]:
         full, adjectives = self._full_candidates(text)
         candidates = full + self._abbreviation_candidates(text) + self._mirna_candidates(text)
         anatomy = [(c.start, c.end, c.concept) for c in full if c.concept and c.concept.category == "anatomy"]
-        candidates += self._composed_candidates(
-            text,
-            anatomy + adjectives,
-            self.concepts.get("MONDO:0000001"),
-            self.concepts.get("GO:0031099"),
-            {(c.start, c.end): c.concept for c in full if c.concept is not None},
-        )
+        if anatomy or adjectives:
+            candidates += self._composed_candidates(
+                text,
+                anatomy + adjectives,
+                self._disease,
+                self._repair,
+                {(c.start, c.end): c.concept for c in full if c.concept is not None},
+            )
         chosen = self._select(candidates)
         return chosen + self._qualified_processes(candidates, chosen)
 
@@ -237,8 +309,9 @@ class Annotator:
         one place where two mentions overlap.
         """
         extra = []
+        chosen_set = set(chosen)
         for candidate in candidates:
-            if candidate in chosen or candidate.concept is None or candidate.concept.category != "process":
+            if candidate.concept is None or candidate.concept.category != "process" or candidate in chosen_set:
                 continue
             hosts = [c for c in chosen if c.start < candidate.end and candidate.start < c.end]
             if (

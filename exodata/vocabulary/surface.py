@@ -16,11 +16,12 @@ text character it came from, so a match maps back to exact ``text[start:end]`` s
 from __future__ import annotations
 
 import re
+from functools import cache
 
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
 APOSTROPHES = "'\u2019\u2018\u02bc`"
-_SKIPPED = set(HYPHENS + APOSTROPHES)
-_SKIPPED_OR_SPACE = frozenset(_SKIPPED | set(" \t\n\r\x0b\x0c\xa0\u2009\u200a\u202f\u3000"))
+#: Characters the match key drops besides white space.
+_SKIPPED = HYPHENS + APOSTROPHES
 
 # (American, British) pairs, applied as substrings in both directions.
 SPELLINGS = [
@@ -76,9 +77,21 @@ _IRREGULAR_PLURALS = {
 
 
 def match_key(text: str) -> tuple[str, list[int]]:
-    """The case-folded text without spaces, hyphens and apostrophes, and the source index of each key char."""
-    index = [position for position, char in enumerate(text) if char not in _SKIPPED_OR_SPACE and not char.isspace()]
-    kept = "".join([text[position] for position in index])
+    """The case-folded text without spaces, hyphens and apostrophes, and the source index of each key char.
+
+    This runs on every title, abstract and keyword, so the per-character work is done in C: numpy (already
+    required by Biopython) marks the dropped characters through a lookup table and lists the kept indices,
+    and ``split``/``replace`` build the key.  ``str.split()`` and the table agree on white space: both use
+    ``str.isspace``.
+    """
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    index = np.flatnonzero(_kept_table()[np.minimum(codes, _BEYOND_BMP)]).tolist()
+    kept = "".join(text.split())
+    for char in _SKIPPED:
+        if char in kept:
+            kept = kept.replace(char, "")
     lowered = kept.lower()
     if len(lowered) == len(kept):  # the usual case: folding keeps one char per char
         return lowered, index
@@ -87,6 +100,21 @@ def match_key(text: str) -> tuple[str, list[int]]:
         lower = char.lower()
         chars.append(lower if len(lower) == 1 else char)
     return "".join(chars), index
+
+
+_BEYOND_BMP = 0x10000
+
+
+@cache
+def _kept_table():
+    """True for each character :func:`match_key` keeps, by code point; one last entry for all beyond the BMP.
+
+    (Every white-space character is in the Basic Multilingual Plane.)
+    """
+    import numpy as np
+
+    return np.array([not chr(code).isspace() and chr(code) not in _SKIPPED for code in range(_BEYOND_BMP)]
+                    + [True], dtype=bool)
 
 
 def key_of(term: str) -> str:

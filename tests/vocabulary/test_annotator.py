@@ -152,3 +152,13 @@ def test_case_folding_that_changes_length_keeps_offsets(text):
     assert [m.text for m in mentions][-1] == "liver"
     for m in mentions:
         assert text[m.start : m.end] == m.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["miR-21", "MiR", "mir", "microRNA", "MicroRNA-155", "miRNA-", "let-7a", "let-7",
+                                 "hsa-", "mmu-", "-5p", "-3p", "21", "a", "x", " ", "-", "\u2010", "İ", "k", "0"]),
+                max_size=20).map("".join))
+def test_mirna_names_found_where_the_pattern_finds_them(text):
+    from exodata.vocabulary.matcher import _MIRNA, mirna_matches
+
+    assert [m.span() for m in mirna_matches(text)] == [m.span() for m in _MIRNA.finditer(text)]
