@@ -29,14 +29,14 @@ ANNOTATED_FIELDS = ("title", "title_vernacular", "abstract")
 QUANTITY_FIELDS = ("title", "abstract")
 
 
-@dataclass(slots=True)
+@dataclass
 class RecordResult:
     index: int
     record: Record | None
     reason: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class SeedResult:
     """Everything one seed file yielded: its identity, its format and one result per record."""
 
