@@ -67,10 +67,16 @@ class Publication:
         return None if support is None else support.value
 
 
+_NOT_FOLDED = re.compile("[\\W_\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _fold(text: str) -> str:
-    """Case-, accent-, punctuation- and space-insensitive form of a title or name, for matching only."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    """Case-, accent-, punctuation- and space-insensitive form of a title or name, for matching only.
+
+    NFKD splits accented letters into letter + combining mark; the marks (the Unicode combining blocks) and
+    every non-word character are then dropped in one regex pass.
+    """
+    return _NOT_FOLDED.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def match_keys(record: Record) -> list[tuple[str, str]]:
@@ -123,9 +129,6 @@ class _UnionFind:
 
 def _choose(column: str, entries: list[Entry]) -> tuple[Support | None, list[tuple[object, Entry]]]:
     """The best-supported value of ``column`` and the (other value, entry) pairs that disagree."""
-    if len(entries) == 1:  # the common case: nothing to weigh
-        value = entries[0].record.fields.get(column)
-        return (None if value is None else Support(value.value, [(entries[0], value.start, value.end)])), []
     given = [(e.record.fields[column], e) for e in entries if column in e.record.fields]
     if not given:
         return None, []
@@ -180,6 +183,16 @@ def merge(entries: list[Entry]) -> list[Publication]:
     for members in groups.values():
         chosen: dict[str, Support] = {}
         conflicts = []
+        if len(members) == 1:  # the common case: every value is kept as it is, nothing to weigh
+            only = members[0]
+            chosen = {column: Support(value.value, [(only, value.start, value.end)])
+                      for column, value in only.record.fields.items() if column in PUBLICATION_COLUMNS}
+            publication = Publication(publication_id(chosen, only.record), only, members, chosen)
+            for name in ("authors", "affiliations", "keywords", "funders"):
+                if getattr(only.record, name):
+                    publication.lists[name] = only
+            publications.append(publication)
+            continue
         for column in PUBLICATION_COLUMNS:
             support, others = _choose(column, members)
             if support is not None:
