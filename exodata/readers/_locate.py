@@ -254,8 +254,13 @@ class XmlChunk:
 
 
 _XML_DECLARATION = re.compile(r"\s*<\?xml[^>]{0,300}\?>")
-_ATTRIBUTES_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""")
-_TAG_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+#: A plain end tag (``end``), a plain start tag (``name``, with ``empty`` '/' when self-closing), or else the
+#: empty ``other`` at any other '<'.  The name is matched possessively, as it is read on its own.
+_PLAIN_TAG = re.compile(
+    r"""<(?:(?P<end>/)[^>]*>"""
+    r"""|(?P<name>[A-Za-z_][\w.:-]*+)(?:[^>"']|"[^"]*"|'[^']*')*?(?P<empty>/?)>"""
+    r"""|(?P<other>))"""
+)
 
 
 def local_name(element) -> str:
@@ -303,53 +308,66 @@ def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]
 
     ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
     and the tree disagree, which a well-formed document never does.
+
+    Plain start and end tags, nearly all of the markup, are each read by one regex search
+    (:data:`_PLAIN_TAG`); comments, CDATA, processing instructions, declarations and anything malformed are
+    read by :func:`_other_markup`.
     """
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     opened: list[list[int]] = []
-    spans: list[list[int] | None] = []
-    position = text.find("<")
-    while position >= 0:
-        if text.startswith("<!--", position):
-            close = text.find("-->", position + 4)
-            position = -1 if close < 0 else text.find("<", close + 3)
-            continue
-        if text.startswith("<![CDATA[", position):
-            close = text.find("]]>", position + 9)
-            position = -1 if close < 0 else text.find("<", close + 3)
-            continue
-        if text.startswith("<?", position):
-            close = text.find("?>", position + 2)
-            position = -1 if close < 0 else text.find("<", close + 2)
-            continue
-        if text.startswith("<!", position):
-            bracket, close = text.find("[", position), text.find(">", position)
-            if 0 <= bracket < close:
-                close = text.find(">", text.find("]", bracket))
-            position = -1 if close < 0 else text.find("<", close + 1)
-            continue
-        if text.startswith("</", position):
-            close = text.find(">", position)
-            if close < 0 or not opened:
-                raise ValueError(f"unbalanced end tag at offset {offset + position}")
+    spans: list[list[int]] = []
+    position = 0
+    while True:
+        found = _PLAIN_TAG.search(text, position)
+        if found is None:
+            break
+        if found.group("end") is not None:
+            if not opened:
+                raise ValueError(f"unbalanced end tag at offset {offset + found.start()}")
             entry = opened.pop()
-            entry[2], entry[3] = position, close + 1
-            position = text.find("<", close + 1)
+            entry[2], entry[3] = found.start(), found.end()
+        elif found.group("name") is not None:
+            entry = [found.start(), found.end(), found.end(), found.end()]
+            spans.append(entry)
+            if not found.group("empty"):
+                opened.append(entry)
+        else:
+            next_tag = _other_markup(text, found.start(), offset)
+            if next_tag < 0:
+                break
+            position = next_tag
             continue
-        name = _TAG_NAME.match(text, position + 1)
-        rest = _ATTRIBUTES_END.match(text, name.end()) if name else None
-        if rest is None:
-            raise ValueError(f"unreadable start tag at offset {offset + position}")
-        entry = [position, rest.end(), rest.end(), rest.end()]
-        spans.append(entry)
-        if not rest.group(1):
-            opened.append(entry)
-        position = text.find("<", rest.end())
+        position = found.end()
     if len(spans) != len(elements) or opened:
         raise ValueError(f"{len(spans)} start tags in the text but {len(elements)} elements in the tree")
     # Keyed by the element proxies themselves: holding them keeps lxml from making new ones, so a later
     # ``find`` returns these very objects.
-    return {element: ElementSpan(*(value + offset for value in span))
-            for element, span in zip(elements, spans)}
+    return {element: ElementSpan(start + offset, content_start + offset, content_end + offset, end + offset)
+            for element, (start, content_start, content_end, end) in zip(elements, spans)}
+
+
+def _other_markup(text: str, position: int, offset: int) -> int:
+    """Offset of the next '<' after the markup at ``position`` that is not a plain tag (-1: none).
+
+    Raises ValueError for a tag that cannot be read.
+    """
+    if text.startswith("<!--", position):
+        close = text.find("-->", position + 4)
+        return -1 if close < 0 else text.find("<", close + 3)
+    if text.startswith("<![CDATA[", position):
+        close = text.find("]]>", position + 9)
+        return -1 if close < 0 else text.find("<", close + 3)
+    if text.startswith("<?", position):
+        close = text.find("?>", position + 2)
+        return -1 if close < 0 else text.find("<", close + 2)
+    if text.startswith("<!", position):
+        bracket, close = text.find("[", position), text.find(">", position)
+        if 0 <= bracket < close:
+            close = text.find(">", text.find("]", bracket))
+        return -1 if close < 0 else text.find("<", close + 1)
+    if text.startswith("</", position):
+        raise ValueError(f"unbalanced end tag at offset {offset + position}")
+    raise ValueError(f"unreadable start tag at offset {offset + position}")
 
 
 def xml_chunks(text: str, record_tags: tuple[str, ...]) -> list[XmlChunk]:

@@ -67,3 +67,33 @@ def test_same_span_as_the_regex_definition(text, value, start, length):
     assert (None if found is None else (found.start, found.end)) == expected
     if found is not None:
         assert text[found.start:found.end] == found.text
+
+
+def test_element_spans_skip_comments_cdata_and_instructions():
+    from lxml import etree
+
+    from exodata.readers._locate import element_spans
+
+    text = ('<?xml-stylesheet href="a"?><r><!-- <x> --><a k="1>2" j=\'/\'>A<![CDATA[<b>]]></a>'
+            '<c/><d>D</d></r>')
+    root = etree.fromstring(text)
+    spans = element_spans(text, root, offset=5)
+    by_tag = {element.tag: spans[element] for element in root.iter() if isinstance(element.tag, str)}
+    a, c, d = by_tag["a"], by_tag["c"], by_tag["d"]
+    assert text[a.content_start - 5:a.content_end - 5] == "A<![CDATA[<b>]]>"
+    assert text[a.start - 5:a.end - 5].startswith('<a k="1>2"') and text[a.end - 6] == ">"
+    assert c.content_start == c.content_end == c.end and text[c.start - 5:c.end - 5] == "<c/>"
+    assert text[d.content_start - 5:d.content_end - 5] == "D"
+    assert (by_tag["r"].start, by_tag["r"].end) == (text.index("<r>") + 5, len(text) + 5)
+
+
+def test_element_spans_refuse_a_text_that_disagrees_with_the_tree():
+    import pytest
+    from lxml import etree
+
+    from exodata.readers._locate import element_spans
+
+    with pytest.raises(ValueError, match="start tags"):
+        element_spans("<r><a/><b/></r>", etree.fromstring("<r><a/></r>"))
+    with pytest.raises(ValueError, match="unbalanced end tag at offset 7"):
+        element_spans("<r></r></r>", etree.fromstring("<r/>"))
