@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from exodata.merge import Publication
 from exodata.schema import TABLES
-from exodata.schema.arrow import arrow_schema, polars_schema
+from exodata.schema.arrow import polars_schema
 
 if TYPE_CHECKING:
     import polars as pl
@@ -19,28 +19,28 @@ MENTION_FIELD_ORDER = ("title", "title_vernacular", "abstract", "keyword")
 
 
 class Rows:
-    """Row collector for one table: rows are kept as dicts and converted column-wise by Arrow in one go."""
+    """Row collector for one table: rows are tuples in column order, turned into a frame in one go."""
 
     def __init__(self, name: str) -> None:
         self.table = TABLES[name]
-        self.rows: list[dict[str, Any]] = []
+        self.columns = tuple(self.table.column_names)
+        self.rows: list[tuple] = []
 
     def add(self, **values: Any) -> None:
+        """Add a row by column name (a column left out is null; an undeclared one is an error)."""
+        if not values.keys() <= set(self.columns):
+            raise KeyError(f"table {self.table.name}: undeclared column(s) {sorted(values.keys() - set(self.columns))}")
+        self.rows.append(tuple(map(values.get, self.columns)))
+
+    def append(self, *values: Any) -> None:
+        """Add a row given in column order (for the large tables: no dict per row)."""
         self.rows.append(values)
 
     def frame(self) -> pl.DataFrame:
-        """The rows as a polars frame with the generated dtypes (undeclared keys are an error, not dropped)."""
+        """The rows as a polars frame with the generated dtypes (polars reads the tuples row-wise, natively)."""
         import polars as pl
-        import pyarrow as pa
 
-        declared = set(self.table.column_names)
-        for row in self.rows[:1]:
-            extra = set(row) - declared
-            if extra:
-                raise KeyError(f"table {self.table.name}: undeclared column(s) {sorted(extra)}")
-        # nullability is checked by pandera with a readable report, so the Arrow schema here admits nulls
-        schema = pa.schema([f.with_nullable(True) for f in arrow_schema(self.table)])
-        return pl.from_arrow(pa.Table.from_pylist(self.rows, schema=schema), schema=polars_schema(self.table))
+        return pl.DataFrame(self.rows, schema=polars_schema(self.table), orient="row")
 
 
 def bibliographic_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
@@ -49,9 +49,10 @@ def bibliographic_tables(publications: list[Publication]) -> dict[str, pl.DataFr
         "publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
         "conflicts")}
 
+    provenance_rows = rows["provenance"]
+
     def provenance(pid: str, table: str, column: str, position: int, entry, start: int, end: int) -> None:
-        rows["provenance"].add(publication_id=pid, table=table, column=column, position=position,
-                               file=entry.file, record=entry.index, start=start, end=end)
+        provenance_rows.append(pid, table, column, position, entry.file, entry.index, start, end)
 
     for pub in publications:
         pid = pub.publication_id
@@ -148,10 +149,8 @@ def knowledge_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]
     for pub in publications:
         pid = pub.publication_id
         kept_mentions, kept_quantities = _kept_annotations(pub)
-        for mention in kept_mentions:
-            mentions.add(publication_id=pid, concept_id=mention.concept_id, category=mention.category,
-                         field=mention.field, keyword_position=mention.keyword_position, start=mention.start,
-                         end=mention.end, text=mention.text)
+        for m in kept_mentions:
+            mentions.append(pid, m.concept_id, m.category, m.field, m.keyword_position, m.start, m.end, m.text)
         for quantity in kept_quantities:
             quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
                            value_max=quantity.value_max, unit=quantity.unit, field=quantity.field,

@@ -39,7 +39,7 @@ PARQUET_KEY = "exodata:parquet"
 ROWS_KEY = "exodata:rows"
 PARQUET_SETTINGS = {
     "compression": "zstd",
-    "compression_level": 9,
+    "compression_level": 3,
     "use_dictionary": True,
     "write_statistics": True,
     "data_page_size": 1 << 20,
