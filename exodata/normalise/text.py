@@ -9,22 +9,24 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Any run of Unicode white space (including NBSP, tabs and the newlines plus indentation of continuation
-# lines), and the zero-width characters that page captures leave behind.
-_SPACE_RUN = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# The zero-width characters that page captures leave behind.
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 
 
 def clean_text(value: str | None) -> str | None:
     """``value`` trimmed, NFC-normalised, with inner white-space runs collapsed to one space; None if blank.
 
-    Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
+    White space is any Unicode white space (``str.isspace``: NBSP, tabs, the newlines plus indentation of
+    continuation lines); ``str.split`` finds its runs, which is several times faster than a regex on long
+    values such as abstracts.  Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
     if value is None:
         return None
     text = unicodedata.normalize("NFC", value)
-    text = _ZERO_WIDTH.sub("", text)
-    text = _SPACE_RUN.sub(" ", text).strip()
+    if any(char in text for char in _ZERO_WIDTH_CHARS):
+        text = _ZERO_WIDTH.sub("", text)
+    text = " ".join(text.split())
     return text or None
 
 

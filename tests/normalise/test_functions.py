@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exodata.normalise import (
     clean_text,
@@ -36,6 +41,17 @@ from exodata.normalise import (
 ])
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \n\t\r\x0b\x0c\x1c\x85\u00a0\u2000\u2009\u200a\u200b\u2028"
+                                             "\u202f\u205f\u3000\ufeff\u0301e")), max_size=30) | st.text(max_size=30))
+def test_clean_text_collapses_every_unicode_space_run(raw):
+    """The definition: zero-width characters dropped, each run of Unicode white space one space, trimmed."""
+    text = unicodedata.normalize("NFC", raw)
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    text = re.sub(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text).strip()
+    assert clean_text(raw) == (text or None)
 
 
 @pytest.mark.parametrize(("raw", "clean"), [("Exosomes;", "Exosomes"), ("Sepsis ; ", "Sepsis"),
