@@ -100,6 +100,9 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
     words = value.split()
     if not words:
         return None
+    part = text[start:end]
+    if part.split() == words:  # the usual case: the whole part is the value, wrapped differently
+        return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
     at = text.find(words[0], start, end)
     while at >= 0:
         stop = _match_words(text, words, at, end)

@@ -89,26 +89,31 @@ def _record_spans(text: str) -> list[tuple[int, int]]:
 def scan_tag_lines(text: str, start: int, end: int, first_line: int = 1) -> tuple[list[TagEntry], list[int]]:
     """Tag entries of ``text[start:end]`` with continuation lines, and the line numbers of lines that are neither.
 
-    ``first_line`` is the line number of ``start``.
+    ``first_line`` is the line number of ``start``.  Each value is the trimmed text of its tag line and
+    continuation lines (empty, at the end of the tag, when there is none).
     """
-    entries: list[TagEntry] = []
+    found: list[list] = []  # [tag, value start, value end, line number], grown by continuation lines
     stray: list[int] = []
     offset = start
     for number, line in enumerate(text[start:end].splitlines(keepends=True), start=first_line):
         body = line.rstrip("\r\n")
         tag = _TAG_LINE.match(body)
         if tag is not None:
-            value = Located.of(text, offset + tag.end(), offset + len(body)).strip()
-            if not value.text:
-                value = Located.of(text, offset + tag.end(), offset + tag.end())
-            entries.append(TagEntry(tag.group(1), value, number))
-        elif body[:1] in (" ", "\t") and entries and body.strip():
-            last = entries[-1]
-            grown = Located.of(text, last.value.start if last.value.text else offset, offset + len(body.rstrip()))
-            entries[-1] = TagEntry(last.tag, grown.strip(), last.line)
+            value = body[tag.end():]
+            left, right = len(value) - len(value.lstrip()), len(value.rstrip())
+            at = offset + tag.end()
+            found.append([tag.group(1), at + left, at + right, number] if right > left else
+                         [tag.group(1), at, at, number])
+        elif body[:1] in (" ", "\t") and found and body.strip():
+            last = found[-1]
+            if last[2] == last[1]:  # the tag line had no value: it starts on this line
+                last[1] = offset + len(body) - len(body.lstrip())
+            last[2] = offset + len(body.rstrip())
         elif body.strip():
             stray.append(number)
         offset += len(line)
+    entries = [TagEntry(tag, Located.of(text, value_start, value_end), number)
+               for tag, value_start, value_end, number in found]
     return entries, stray
 
 

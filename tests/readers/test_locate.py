@@ -97,3 +97,10 @@ def test_element_spans_refuse_a_text_that_disagrees_with_the_tree():
         element_spans("<r><a/><b/></r>", etree.fromstring("<r><a/></r>"))
     with pytest.raises(ValueError, match="unbalanced end tag at offset 7"):
         element_spans("<r></r></r>", etree.fromstring("<r/>"))
+
+
+def test_a_rewrapped_value_filling_its_part_is_the_whole_part_trimmed():
+    text = "AB  - Exosomes were\n      isolated by\n      ultracentrifugation.\nFAU - X"
+    start, end = text.index("Exosomes"), text.index("\nFAU")
+    found = locate(text, "Exosomes were isolated by ultracentrifugation.", start - 1, end + 1)
+    assert (found.start, found.end) == (start, end)
