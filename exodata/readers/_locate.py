@@ -257,12 +257,16 @@ class XmlChunk:
 
 
 _XML_DECLARATION = re.compile(r"\s*<\?xml[^>]{0,300}\?>")
-#: A plain end tag (``end``), a plain start tag (``name``, with ``empty`` '/' when self-closing), or else the
-#: empty ``other`` at any other '<'.  The name is matched possessively, as it is read on its own.
-_PLAIN_TAG = re.compile(
-    r"""<(?:(?P<end>/)[^>]*>"""
-    r"""|(?P<name>[A-Za-z_][\w.:-]*+)(?:[^>"']|"[^"]*"|'[^']*')*?(?P<empty>/?)>"""
-    r"""|(?P<other>))"""
+#: One piece of markup: a plain end tag, a plain start tag (``empty`` is '/' when it closes itself), a whole
+#: comment, CDATA section or processing instruction, or else the empty ``other`` at any other '<'
+#: (declarations, and malformed markup, which :func:`_other_markup` reads).  The name is matched
+#: possessively, as it is read on its own.
+_MARKUP = re.compile(
+    r"""<(?:(?P<end>/[^>]*>)"""
+    r"""|(?P<start>[A-Za-z_][\w.:-]*+(?:[^>"']|"[^"]*"|'[^']*')*?(?P<empty>/?)>)"""
+    r"""|(?P<skipped>!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>)"""
+    r"""|(?P<other>))""",
+    re.DOTALL,
 )
 
 
@@ -312,35 +316,32 @@ def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]
     ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
     and the tree disagree, which a well-formed document never does.
 
-    Plain start and end tags, nearly all of the markup, are each read by one regex search
-    (:data:`_PLAIN_TAG`); comments, CDATA, processing instructions, declarations and anything malformed are
-    read by :func:`_other_markup`.
+    One regex (:data:`_MARKUP`) reads the markup piece by piece, so the loop runs once per tag; declarations
+    and anything malformed are read by :func:`_other_markup`.
     """
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
     opened: list[list[int]] = []
     spans: list[list[int]] = []
     position = 0
-    while True:
-        found = _PLAIN_TAG.search(text, position)
-        if found is None:
-            break
-        if found.group("end") is not None:
-            if not opened:
-                raise ValueError(f"unbalanced end tag at offset {offset + found.start()}")
-            entry = opened.pop()
-            entry[2], entry[3] = found.start(), found.end()
-        elif found.group("name") is not None:
-            entry = [found.start(), found.end(), found.end(), found.end()]
-            spans.append(entry)
-            if not found.group("empty"):
-                opened.append(entry)
-        else:
-            next_tag = _other_markup(text, found.start(), offset)
-            if next_tag < 0:
+    while position >= 0:
+        for found in _MARKUP.finditer(text, position):
+            kind = found.lastgroup
+            if kind == "end":
+                if not opened:
+                    raise ValueError(f"unbalanced end tag at offset {offset + found.start()}")
+                entry = opened.pop()
+                entry[2], entry[3] = found.start(), found.end()
+            elif kind == "start":
+                entry = [found.start(), found.end(), found.end(), found.end()]
+                spans.append(entry)
+                if not found.group("empty"):
+                    opened.append(entry)
+            elif kind == "other":  # a declaration, or malformed: read by hand, then go on from the next '<'
+                position = _other_markup(text, found.start(), offset)
                 break
-            position = next_tag
-            continue
-        position = found.end()
+            # "skipped": a whole comment, CDATA section or processing instruction
+        else:
+            break
     if len(spans) != len(elements) or opened:
         raise ValueError(f"{len(spans)} start tags in the text but {len(elements)} elements in the tree")
     # Keyed by the element proxies themselves: holding them keeps lxml from making new ones, so a later
