@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from exodata.vocabulary.concepts import Concept, load_stoplist
@@ -64,8 +63,12 @@ _MIRNA = re.compile(
 _DEFINITION = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z0-9\-\u2010/]{0,10}[A-Za-z0-9])\s*\)")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """One occurrence of a concept: ``(fields[field] or keywords[keyword_position - 1])[start:end] == text``.
+
+    A named tuple: about 27 are made per record and they cross process boundaries with ``--jobs``.
+    """
+
     concept_id: str
     category: str
     field: str

@@ -9,7 +9,7 @@ span gives the provenance (``text == field_text[start:end]``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _DASH = "-\u2010\u2011\u2012\u2013\u2014\u2212~\uff5e"
@@ -57,8 +57,9 @@ _QUALIFIER = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
+    """A quantity stated about the vesicles, with the span of the phrase that states it."""
+
     quantity: str
     value_min: float
     value_max: float
