@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 def run_build(seeds: Path, out: Path, jobs: int) -> tuple[float, float]:
     code = ("import sys; from exodata.build import build; from pathlib import Path; "
             f"s = build(Path({str(seeds)!r}), Path({str(out)!r}), jobs={jobs}); "
-            "print(dict(s.status), s.publications, file=sys.stderr)")
+            "print('  stages:', ', '.join(f'{k} {v:.1f} s' for k, v in s.seconds.items()), file=sys.stderr)")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -8,6 +8,7 @@ and name table, column, row and value; bad seeds never stop the build, they beco
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class BuildSummary:
     rows: dict[str, int] = field(default_factory=dict)
     quarantined: list[str] = field(default_factory=list)
     formats: Counter = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage (reported, never written)
 
 
 def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[str]]:
@@ -132,14 +134,24 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
 
     if not seeds.is_dir():
         raise BuildError(f"seeds directory {seeds} does not exist")
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = now - clock
+        clock = now
+
     files, ignored = seed_files(seeds)
     summary = BuildSummary(out=out, files=len(files), ignored=ignored)
     results = list(compile_all(files, jobs, progress))
+    lap("compile")
     for result in results:
         for item in result.records:
             if item.record is None:
                 summary.quarantined.append(item.reason or f"{result.file}: record {item.index}")
     frames, publications = assemble(results)
+    lap("merge and assemble")
     seed_rows = frames["seed_records"]
     summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
     summary.formats.update(r.format or "unknown" for r in results)
@@ -151,9 +163,11 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         raise BuildError(f"--strict: {len(summary.quarantined)} quarantined record(s); nothing was written:\n"
                          + "\n".join(f"- {q}" for q in summary.quarantined[:50]))
     issues = check_tables(frames)
+    lap("validate")
     if issues:
         raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
                          + format_issues(issues))
     metadata = descriptor_metadata(summary, [(r.file, r.sha256) for r in results])
     write_package(frames, out, metadata)
+    lap("write")
     return summary
