@@ -1,14 +1,18 @@
-"""Assemble the contract tables (polars DataFrames) from merged publications, seed results and annotations.
+"""Assemble the contract tables from the staged frames of every seed (see :mod:`exodata.rows`).
 
-Rows are gathered as plain column lists and turned into frames with the dtypes generated from the schema
-source, so a column the schema does not declare cannot slip into a table.
+Columnar on purpose: the staged rows of all seeds are concatenated once, records are grouped by their match
+keys, and only groups of duplicates (usually a few percent) go through the Python merge of
+:mod:`exodata.merge`.  Its decisions come back as small "keep" frames (which record supplies which column,
+which list, which field's mentions), and every table is then one filter and one id mapping away from
+its final form.  Memory is bounded by the output tables, never by Python objects per record.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from exodata.merge import Publication
+from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
+from exodata.rows import SOURCE, STAGED
 from exodata.schema import TABLES
 from exodata.schema.arrow import polars_schema
 
@@ -16,149 +20,74 @@ if TYPE_CHECKING:
     import polars as pl
 
 MENTION_FIELD_ORDER = ("title", "title_vernacular", "abstract", "keyword")
+ANNOTATED_FIELDS = ("title", "title_vernacular", "abstract")
 
 
-class Rows:
-    """Row collector for one table: rows are tuples in column order, turned into a frame in one go."""
+def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
+    import polars as pl
 
-    def __init__(self, name: str) -> None:
-        self.table = TABLES[name]
-        self.columns = tuple(self.table.column_names)
-        self.rows: list[tuple] = []
-
-    def add(self, **values: Any) -> None:
-        """Add a row by column name (a column left out is null; an undeclared one is an error)."""
-        if not values.keys() <= set(self.columns):
-            raise KeyError(f"table {self.table.name}: undeclared column(s) {sorted(values.keys() - set(self.columns))}")
-        self.rows.append(tuple(map(values.get, self.columns)))
-
-    def append(self, *values: Any) -> None:
-        """Add a row given in column order (for the large tables: no dict per row)."""
-        self.rows.append(values)
-
-    def frame(self) -> pl.DataFrame:
-        """The rows as a polars frame with the generated dtypes (polars reads the tuples row-wise, natively)."""
-        import polars as pl
-
-        return pl.DataFrame(self.rows, schema=polars_schema(self.table), orient="row")
+    return pl.DataFrame(rows, schema=polars_schema(TABLES[name]), orient="row")
 
 
-def bibliographic_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
-    """publications, authors, affiliations, author_affiliations, keywords, funders, provenance, conflicts."""
-    rows = {name: Rows(name) for name in (
-        "publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
-        "conflicts")}
+def _members(compiled: pl.DataFrame, publications: pl.DataFrame) -> dict[int, list[Member]]:
+    """The records of every duplicate group, with their values, keyed by group."""
+    import polars as pl
 
-    provenance_rows = rows["provenance"]
-
-    def provenance(pid: str, table: str, column: str, position: int, entry, start: int, end: int) -> None:
-        provenance_rows.append(pid, table, column, position, entry.file, entry.index, start, end)
-
-    for pub in publications:
-        pid = pub.publication_id
-        values = {column: support.value for column, support in pub.fields.items()}
-        rows["publications"].add(publication_id=pid, record_count=len(pub.entries), **values)
-        for column, support in pub.fields.items():
-            for entry, start, end in support.spans:
-                provenance(pid, "publications", column, 0, entry, start, end)
-        for column, kept, other, entry in pub.conflicts:
-            rows["conflicts"].add(publication_id=pid, column=column, kept_value=str(kept), other_value=str(other),
-                                  file=entry.file, record=entry.index)
-
-        owner = pub.lists.get("authors")
-        for author in owner.record.authors if owner else ():
-            rows["authors"].add(publication_id=pid, position=author.position, family_name=author.family_name,
-                                given_name=author.given_name, name_as_written=author.name_as_written)
-            for column in ("family_name", "given_name", "name_as_written"):
-                if getattr(author, column) is not None:
-                    provenance(pid, "authors", column, author.position, owner, author.start, author.end)
-        affiliation_owner = pub.lists.get("affiliations")
-        for affiliation in affiliation_owner.record.affiliations if affiliation_owner else ():
-            rows["affiliations"].add(publication_id=pid, position=affiliation.position, text=affiliation.text,
-                                     country=affiliation.country)
-            for column in ("text", "country"):
-                if getattr(affiliation, column) is not None:
-                    provenance(pid, "affiliations", column, affiliation.position, affiliation_owner,
-                               affiliation.start, affiliation.end)
-        if owner is not None and owner is affiliation_owner:  # markers only mean something within one record
-            for author in owner.record.authors:
-                for affiliation_position in sorted(set(author.affiliations)):
-                    rows["author_affiliations"].add(publication_id=pid, author_position=author.position,
-                                                    affiliation_position=affiliation_position)
-        for name, column in (("keywords", "keyword"), ("funders", "name")):
-            list_owner = pub.lists.get(name)
-            for position, item in enumerate(getattr(list_owner.record, name) if list_owner else (), start=1):
-                rows[name].add(publication_id=pid, position=position, **{column: item.value})
-                provenance(pid, name, column, position, list_owner, item.start, item.end)
-    return {name: collector.frame() for name, collector in rows.items()}
+    multi = compiled.filter(pl.col("group_size") > 1).join(
+        publications.rename({"src_file": "file", "src_record": "record"}).drop("publication_id"),
+        on=["file", "record"], how="left")
+    groups: dict[int, list[Member]] = {}
+    for row in multi.sort("order").iter_rows(named=True):
+        groups.setdefault(row["group"], []).append(Member(
+            file=row["file"], record=row["record"], order=row["order"], format=row["format"], rank=row["rank"],
+            keys=row["keys"], local_id=row["local_id"],
+            values={column: row[column] for column in PUBLICATION_COLUMNS},
+            list_sizes={name: row[f"n_{name}"] for name in LIST_TABLES}, author_detail=row["author_detail"]))
+    return groups
 
 
-def seed_record_table(results, publications: list[Publication], order_of) -> pl.DataFrame:
-    """One row per record of every seed file, with its status and the publication it went into."""
-    by_order: dict[int, tuple[str, str | None]] = {}
-    for pub in publications:
-        for entry in pub.entries:
-            reason = pub.duplicate_reasons.get(entry.order)
-            by_order[entry.order] = (pub.publication_id, reason)
-    rows = Rows("seed_records")
-    for result in results:
-        for item in result.records:
-            common = dict(file=result.file, record=item.index, format=result.format, encoding=result.encoding,
-                          sha256=result.sha256)
-            if item.record is None:
-                rows.add(status="quarantined", reason=item.reason, **common)
-                continue
-            pid, duplicate_reason = by_order[order_of(result.file, item.index)]
-            rows.add(status="duplicate" if duplicate_reason else "compiled", publication_id=pid,
-                     reason=duplicate_reason, **common)
-    return rows.frame()
+def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
+    """What the merge keeps of each duplicate group's records, as frames to filter the staged rows with."""
+    import polars as pl
+
+    ids, kept_columns, kept_lists, kept_fields = [], [], [], []
+    for group in merged:
+        ids.extend((m.file, m.record, group.publication_id) for m in group.members)
+        for column, sources in group.supporters.items():
+            kept_columns.extend((*source, column) for source in sources)
+        owners = dict(group.owners)
+        if owners.get("authors") is not None and owners.get("authors") == owners.get("affiliations"):
+            owners["author_affiliations"] = owners["authors"]  # markers only mean something within one record
+        kept_lists.extend((*source, table) for table, source in owners.items())
+        for field_name in ANNOTATED_FIELDS:
+            if field_name in group.supporters:
+                kept_fields.append((*group.supporters[field_name][0], field_name))
+        if "keywords" in group.owners:
+            kept_fields.append((*group.owners["keywords"], "keyword"))
+    source = {"src_file": pl.String, "src_record": pl.Int64}
+    return {
+        "ids": pl.DataFrame(ids, schema={**source, "merged_id": pl.String}, orient="row"),
+        "columns": pl.DataFrame(kept_columns, schema={**source, "column": pl.String}, orient="row"),
+        "lists": pl.DataFrame(kept_lists, schema={**source, "table": pl.String}, orient="row"),
+        "fields": pl.DataFrame(kept_fields, schema={**source, "field": pl.String}, orient="row"),
+    }
 
 
-def _kept_annotations(pub: Publication) -> tuple[list, list]:
-    """The mentions and quantities that belong to the publication's kept values.
+def _keep(name: str, rows: pl.DataFrame, keep: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The staged rows of one table that the merge keeps for the records of duplicate groups."""
+    import polars as pl
 
-    Each record was annotated on its own values (in the per-file stage); a kept value is exactly the string of
-    the record(s) that support it, so that record's annotations of that field hold for the publication.
-    """
-    mentions, quantities = [], []
-    for field_name in ("title", "title_vernacular", "abstract"):
-        support = pub.fields.get(field_name)
-        if support is None:
-            continue
-        record = support.spans[0][0].record
-        mentions.extend(m for m in record.mentions if m.field == field_name)
-        quantities.extend(q for q in record.quantities if q.field == field_name)
-    owner = pub.lists.get("keywords")
-    if owner is not None:
-        mentions.extend(m for m in owner.record.mentions if m.field == "keyword")
-    return mentions, quantities
-
-
-def knowledge_tables(publications: list[Publication]) -> dict[str, pl.DataFrame]:
-    """concepts (the curated vocabulary), mentions, publication_concepts and vesicle_quantities."""
-    from exodata.vocabulary import load_vocabulary
-
-    concepts = Rows("concepts")
-    labels = {}
-    for concept in load_vocabulary():
-        labels[concept.concept_id] = concept.label
-        concepts.add(concept_id=concept.concept_id, category=concept.category, label=concept.label,
-                     synonyms=list(concept.synonyms), abbreviations=list(concept.abbreviations),
-                     chinese_terms=list(concept.zh), xrefs=list(concept.xrefs), note=concept.note)
-    mentions, quantities = Rows("mentions"), Rows("vesicle_quantities")
-    for pub in publications:
-        pid = pub.publication_id
-        kept_mentions, kept_quantities = _kept_annotations(pub)
-        for m in kept_mentions:
-            mentions.append(pid, m.concept_id, m.category, m.field, m.keyword_position, m.start, m.end, m.text)
-        for quantity in kept_quantities:
-            quantities.add(publication_id=pid, quantity=quantity.quantity, value_min=quantity.value_min,
-                           value_max=quantity.value_max, unit=quantity.unit, field=quantity.field,
-                           start=quantity.start, end=quantity.end, text=quantity.text)
-    concept_frame, mention_frame = concepts.frame(), mentions.frame()
-    return {"concepts": concept_frame, "mentions": mention_frame,
-            "publication_concepts": publication_concepts(mention_frame, concept_frame),
-            "vesicle_quantities": quantities.frame()}
+    if name in LIST_TABLES or name == "author_affiliations":
+        return rows.join(keep["lists"].filter(pl.col("table") == name).drop("table"), on=list(SOURCE), how="semi")
+    if name in ("mentions", "vesicle_quantities"):
+        return rows.join(keep["fields"], on=[*SOURCE, "field"], how="semi")
+    if name == "provenance":
+        values = rows.filter(pl.col("table") == "publications").join(keep["columns"], on=[*SOURCE, "column"],
+                                                                      how="semi")
+        lists = rows.filter(pl.col("table") != "publications").join(keep["lists"], on=[*SOURCE, "table"],
+                                                                     how="semi")
+        return pl.concat([values, lists])
+    raise KeyError(name)
 
 
 def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
@@ -174,3 +103,65 @@ def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.D
     )
     return summary.select(TABLES["publication_concepts"].column_names).cast(
         polars_schema(TABLES["publication_concepts"]))
+
+
+def concept_table() -> pl.DataFrame:
+    """The curated vocabulary as the ``concepts`` table."""
+    from exodata.vocabulary import load_vocabulary
+
+    return _frame("concepts", [
+        (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
+         c.note) for c in load_vocabulary()])
+
+
+def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every contract table from the concatenated staged frames of all seeds."""
+    import polars as pl
+
+    records = staged["records"].with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
+    compiled = records.filter(pl.col("status") == "compiled")
+    compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
+    compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
+    merged = [merge_group(members) for members in _members(compiled, staged["publications"]).values()]
+    keep = _decisions(merged)
+
+    # every compiled record → its publication id (its own, unless a duplicate group was merged)
+    ids = (compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"),
+                           (pl.col("group_size") == 1).alias("single"))
+           .join(keep["ids"], on=list(SOURCE), how="left"))
+    tables: dict[str, pl.DataFrame] = {}
+    for name in STAGED:
+        if name == "publications":
+            continue
+        rows = staged[name].join(ids, on=list(SOURCE), how="inner")
+        kept = pl.concat([rows.filter(pl.col("single")), _keep(name, rows.filter(~pl.col("single")), keep)])
+        tables[name] = kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")).select(
+            TABLES[name].column_names)
+
+    singles = staged["publications"].join(ids.filter(pl.col("single")), on=list(SOURCE), how="semi")
+    merged_rows = _frame("publications", [
+        tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
+              for c in TABLES["publications"].column_names) for group in merged])
+    tables["publications"] = pl.concat([
+        singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names),
+        merged_rows])
+    tables["conflicts"] = _frame("conflicts", [
+        (group.publication_id, column, str(kept), str(other), member.file, member.record)
+        for group in merged for column, kept, other, member in group.conflicts])
+
+    duplicates = pl.DataFrame(
+        [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
+        schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
+    tables["seed_records"] = (
+        records.join(ids.select(pl.col("src_file").alias("file"), pl.col("src_record").alias("record"),
+                                "merged_id"), on=["file", "record"], how="left")
+        .join(duplicates, on=["file", "record"], how="left")
+        .with_columns(
+            pl.coalesce("merged_id", "local_id").alias("publication_id"),
+            pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
+            .otherwise(pl.col("status")).alias("status"),
+            pl.coalesce("duplicate_reason", "reason").alias("reason"))
+        .select(TABLES["seed_records"].column_names))
+    tables["concepts"] = concept_table()
+    tables["publication_concepts"] = publication_concepts(tables["mentions"], tables["concepts"])
+    return {name: tables[name] for name in TABLES}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exodata import __version__
-from exodata.compile import SeedResult, compile_job
+from exodata.rows import stage_job
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -53,21 +53,25 @@ def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[str]]:
     return found, ignored
 
 
-def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None) -> Iterator[SeedResult]:
-    """Compile every seed file, in order; ``jobs > 1`` spreads the work over worker processes."""
+def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None) -> Iterator[dict]:
+    """Compile and stage every seed file, in seed order; ``jobs > 1`` spreads the work over worker processes.
+
+    Each result is the file's staged frames (see exodata/rows.py): columns, not Python records, so the
+    build's memory grows with the output tables only.
+    """
     work = [(str(path), relative) for path, relative in files]
     if jobs <= 1 or len(work) <= 1:
-        results = map(compile_job, work)
+        results = map(stage_job, work)
         pool = None
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(compile_job, work, chunksize=1)
+        results = pool.map(stage_job, work, chunksize=1)
     try:
-        for done, result in enumerate(results, start=1):
+        for done, (result, (_, relative)) in enumerate(zip(results, work), start=1):
             if progress:
-                progress(done, len(work), result.file)
+                progress(done, len(work), relative)
             yield result
     finally:
         if pool is not None:
@@ -108,27 +112,12 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
     }
 
 
-def assemble(results: list[SeedResult]) -> tuple[dict, list]:
-    """Merge compiled records and assemble every table; returns (frames, publications)."""
-    from exodata.assemble import bibliographic_tables, knowledge_tables, seed_record_table
-    from exodata.merge import Entry, merge
-
-    entries, order = [], {}
-    for result in results:
-        for item in result.records:
-            if item.record is not None:
-                order[(result.file, item.index)] = len(entries)
-                entries.append(Entry(result.file, item.index, len(entries), item.record))
-    publications = merge(entries)
-    frames = bibliographic_tables(publications)
-    frames["seed_records"] = seed_record_table(results, publications, lambda f, i: order[(f, i)])
-    frames.update(knowledge_tables(publications))
-    return frames, publications
-
-
 def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
           progress: ProgressCallback | None = None) -> BuildSummary:
     """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid."""
+    import polars as pl
+
+    from exodata.assemble import assemble
     from exodata.checks import check_tables, format_issues
     from exodata.package import write_package
 
@@ -144,18 +133,21 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
 
     files, ignored = seed_files(seeds)
     summary = BuildSummary(out=out, files=len(files), ignored=ignored)
-    results = list(compile_all(files, jobs, progress))
+    parts: dict[str, list] = {}
+    for staged in compile_all(files, jobs, progress):
+        for name, frame in staged.items():
+            parts.setdefault(name, []).append(frame)
+    staged = {name: pl.concat(frames, rechunk=True) for name, frames in parts.items()}
+    del parts
     lap("compile")
-    for result in results:
-        for item in result.records:
-            if item.record is None:
-                summary.quarantined.append(item.reason or f"{result.file}: record {item.index}")
-    frames, publications = assemble(results)
+    frames = assemble(staged)
+    del staged
     lap("merge and assemble")
     seed_rows = frames["seed_records"]
+    summary.quarantined = seed_rows.filter(pl.col("status") == "quarantined")["reason"].to_list()
     summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
-    summary.formats.update(r.format or "unknown" for r in results)
-    summary.publications = len(publications)
+    summary.formats.update(seed_rows.unique(["file"])["format"].fill_null("unknown").to_list())
+    summary.publications = frames["publications"].height
     summary.conflicts = frames["conflicts"].height
     summary.mentions = frames["mentions"].height
     summary.rows = {name: frame.height for name, frame in frames.items()}
@@ -167,7 +159,8 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     if issues:
         raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
                          + format_issues(issues))
-    metadata = descriptor_metadata(summary, [(r.file, r.sha256) for r in results])
+    seeds_hashes = seed_rows.unique(["file"]).sort("file").select("file", "sha256").iter_rows()
+    metadata = descriptor_metadata(summary, list(seeds_hashes))
     write_package(frames, out, metadata)
     lap("write")
     return summary

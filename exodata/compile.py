@@ -167,9 +167,3 @@ def compile_path(path: Path, file: str) -> SeedResult:
                             f"{file}: file is {size} bytes, over the {MAX_SEED_BYTES}-byte limit for one seed; "
                             "split it into smaller exports")
     return compile_bytes(path.read_bytes(), file)
-
-
-def compile_job(job: tuple[str, str]) -> SeedResult:
-    """Picklable entry point for worker processes: ``(path, relative name)``."""
-    path, file = job
-    return compile_path(Path(path), file)

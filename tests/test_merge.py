@@ -1,8 +1,8 @@
-"""Merging duplicate records across seeds and formats."""
+"""Merging duplicate records across seeds and formats (the rules, on small hand-made groups)."""
 
 from __future__ import annotations
 
-from exodata.merge import Entry, match_keys, merge
+from exodata.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
 from exodata.model import Author, Record, Value
 
 
@@ -13,56 +13,76 @@ def record(fmt="ris", authors=(), **fields):
     return rec
 
 
-def entries(*records):
-    return [Entry(f"f{i}.txt", 0, i, r) for i, r in enumerate(records)]
+def members(*records):
+    out = []
+    for order, rec in enumerate(records):
+        out.append(Member(
+            file=f"f{order}.txt", record=0, order=order, format=rec.format, rank=FORMAT_RANK[rec.format],
+            keys=[f"{k}:{v}" for k, v in match_keys(rec)], local_id=local_id(rec),
+            values={c: rec.get(c) for c in PUBLICATION_COLUMNS},
+            list_sizes={"authors": len(rec.authors), "affiliations": 0, "keywords": 0, "funders": 0},
+            author_detail=sum(len(a.given_name or "") for a in rec.authors)))
+    return out
+
+
+def groups_of(*records):
+    return group_records([[f"{k}:{v}" for k, v in match_keys(r)] for r in records])
 
 
 def test_same_doi_merges_and_keeps_the_best_supported_value():
-    pubs = merge(entries(
+    group = merge_group(members(
         record("wprim_page", doi="10.1/a", title="Exosomes in sepsis", year=2021),
         record("medline", doi="10.1/a", title="Exosomes in sepsis", year=2021, pmid=5),
         record("ris", doi="10.1/a", title="Exosomes in Sepsis", year=2021),
     ))
-    assert len(pubs) == 1
-    pub = pubs[0]
-    assert pub.publication_id == "doi:10.1/a"
-    assert pub.value("title") == "Exosomes in sepsis"          # two records agree
-    assert pub.value("pmid") == 5                               # only one gives it: kept, no conflict
-    assert [(c, k, o) for c, k, o, _ in pub.conflicts] == [("title", "Exosomes in sepsis", "Exosomes in Sepsis")]
-    assert len(pub.fields["title"].spans) == 2                  # provenance from both supporting records
-    assert len(pub.duplicate_reasons) == 2
+    assert group.publication_id == "doi:10.1/a"
+    assert group.values["title"] == "Exosomes in sepsis"           # two records agree
+    assert group.values["pmid"] == 5                                # only one gives it: kept, no conflict
+    assert [(c, k, o) for c, k, o, _ in group.conflicts] == [("title", "Exosomes in sepsis", "Exosomes in Sepsis")]
+    assert sorted(group.supporters["title"]) == [("f0.txt", 0), ("f1.txt", 0)]   # provenance from both
+    assert len(group.duplicate_reasons) == 2
+    assert all("same DOI 10.1/a" in reason for reason in group.duplicate_reasons.values())
 
 
 def test_ties_are_broken_by_format_reliability_not_input_order():
-    pubs = merge(entries(record("wprim_page", doi="10.1/a", journal="Chin Crit Care Med"),
-                         record("medline", doi="10.1/a", journal="Chinese critical care medicine")))
-    assert pubs[0].value("journal") == "Chinese critical care medicine"
+    group = merge_group(members(record("wprim_page", doi="10.1/a", journal="Chin Crit Care Med"),
+                                record("medline", doi="10.1/a", journal="Chinese critical care medicine")))
+    assert group.values["journal"] == "Chinese critical care medicine"
 
 
 def test_pmid_bridges_a_record_without_doi():
-    pubs = merge(entries(record(doi="10.1/a", pmid=7), record(pmid=7, title="X"), record(doi="10.1/b")))
-    assert sorted(len(p.entries) for p in pubs) == [1, 2]
+    roots = groups_of(record(doi="10.1/a", pmid=7), record(pmid=7, title="X"), record(doi="10.1/b"))
+    assert roots == [0, 0, 2]
 
 
 def test_title_year_first_author_key_ignores_case_accents_and_punctuation():
     a = record(title="Mesenchymal stem cell‐derived exosomes: a review.", year=2020, authors=[("Müller", "A")])
     b = record(title="Mesenchymal Stem Cell-Derived Exosomes - A Review", year=2020, authors=[("Muller", "A.")])
     assert match_keys(a)[-1] == match_keys(b)[-1]
-    assert len(merge(entries(a, b))) == 1
+    assert groups_of(a, b) == [0, 0]
 
 
 def test_different_years_do_not_merge():
-    assert len(merge(entries(record(title="Same title", year=2020), record(title="Same title", year=2021)))) == 2
+    assert groups_of(record(title="Same title", year=2020), record(title="Same title", year=2021)) == [0, 1]
 
 
 def test_records_without_identifiers_get_a_stable_content_id():
-    first = merge(entries(record(abstract="Gliomas are hard to treat.")))[0].publication_id
-    again = merge(entries(record("aggregator_page", abstract="Gliomas are hard to treat.")))[0].publication_id
-    other = merge(entries(record(abstract="Something else entirely.")))[0].publication_id
+    first = local_id(record(abstract="Gliomas are hard to treat."))
+    again = local_id(record("aggregator_page", abstract="Gliomas are hard to treat."))
+    other = local_id(record(abstract="Something else entirely."))
     assert first == again and first.startswith("sha256:") and first != other
+    group = merge_group(members(record(abstract="Gliomas are hard to treat."),
+                                record("aggregator_page", abstract="Gliomas are hard to treat.")))
+    assert group.publication_id == first
 
 
 def test_the_fullest_author_list_is_kept():
-    pubs = merge(entries(record("ris", doi="10.1/a", authors=[("Hu", "X")]),
-                         record("medline", doi="10.1/a", authors=[("Hu", "Xiao"), ("Ge", "Qin")])))
-    assert pubs[0].lists["authors"].record.format == "medline"
+    group = merge_group(members(record("ris", doi="10.1/a", authors=[("Hu", "X")]),
+                                record("medline", doi="10.1/a", authors=[("Hu", "Xiao"), ("Ge", "Qin")])))
+    assert group.owners["authors"] == ("f1.txt", 0)
+
+
+def test_the_primary_record_is_the_one_with_most_values():
+    group = merge_group(members(record(doi="10.1/a"), record("medline", doi="10.1/a", title="T", year=2020)))
+    assert group.primary.file == "f1.txt"
+    assert list(group.duplicate_reasons) == [("f0.txt", 0)]
