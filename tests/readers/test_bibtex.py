@@ -122,3 +122,30 @@ def test_brace_protected_titles_lose_their_braces_only():
     assert reader.decode_latex("{a}  {b}\n\n{c}") == "a b c"
     assert reader.decode_latex("{Bone--cartilage}") == "Bone\u2013cartilage"  # a special: parsed
     assert reader.decode_latex("{it''s}") == "it\u201ds"
+
+
+_MACRO_FRAGMENTS = [
+    "\\'{e}", "\\'e", '\\"{o}', '\\"U', "\\`a", "\\^{i}", "\\~n", "\\~{N}", "\\={a}", "\\.{z}", "\\c{s}", "\\c{C}",
+    "\\v{r}", "\\H{o}", "\\k{a}", "\\u{g}", "\\r{a}", "\\d{h}", "\\b{k}", "{\\O}", "{\\o}", "{\\ss}", "{\\ae}",
+    "{\\AA}", "{\\l}", "\\L}", "\\&", "\\%", "\\_", "\\#", "\\$",
+    # near misses, which must be left to pylatexenc
+    "\\'", "\\' e", "\\c s", "\\'{\\i}", "\\'{ab}", "\\O", "\\ss ", "\\oe{}", "\\\\", "\\'{}", "\\v{}", "\\t{oo}",
+]
+_TEXT_FRAGMENTS = ["a", "Jos", " ", ", ", "-", "--", "'", "''", "{", "}", "~", "é", "1", ".", "%", "\n", "x y"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_MACRO_FRAGMENTS + _TEXT_FRAGMENTS), max_size=12).map("".join))
+def test_common_accent_macros_read_as_pylatexenc_reads_them(value):
+    assert reader.decode_latex(value) == _pylatexenc_reading(value)
+
+
+def test_common_accent_macros_read_without_a_parse():
+    """The names seen in real exports take the table path (a parse would also give these, but slowly)."""
+    for value, expected in [("Ay{\\c{s}}e", "Ayşe"), ("J{\\\"u}rgen", "Jürgen"), ("{\\O}degaard", "Ødegaard"),
+                            ("Ji{\\v{r}}{\\'i}", "Jiří"), ("N{\\'u}{\\~n}ez", "Núñez"), ("Stra{\\ss}e", "Straße"),
+                            ("Stem cell research \\& therapy", "Stem cell research & therapy")]:
+        assert reader._decode_common_markup(value) == expected
+        assert reader._decode_markup.__wrapped__(value) == expected
+    for value in ["\\'{\\i}", "{\\'e", "{\\O}--{\\O}", "\\textit{a}", "\\ss b", "a \\\\ b"]:
+        assert reader._decode_common_markup(value) is None
