@@ -55,62 +55,87 @@ def staged_schema(name: str) -> dict:
     return {**schema, "src_file": pl.String(), "src_record": pl.Int64()}
 
 
-def _record_rows(record: Record, file: str, index: int, pid: str, rows: dict[str, list]) -> None:
-    src = (file, index)
-    values = [record.get(column) for column in PUBLICATION_COLUMNS]
-    rows["publications"].append((pid, *values, *src))
-    provenance = rows["provenance"]
-    for column, value in record.fields.items():
-        provenance.append((pid, "publications", column, 0, file, index, value.start, value.end, *src))
-    for author in record.authors:
-        rows["authors"].append((pid, author.position, author.family_name, author.given_name,
-                                author.name_as_written, *src))
-        for column in ("family_name", "given_name", "name_as_written"):
-            if getattr(author, column) is not None:
-                provenance.append((pid, "authors", column, author.position, file, index, author.start,
-                                   author.end, *src))
-        for affiliation_position in sorted(set(author.affiliations)):
-            rows["author_affiliations"].append((pid, author.position, affiliation_position, *src))
-    for affiliation in record.affiliations:
-        rows["affiliations"].append((pid, affiliation.position, affiliation.text, affiliation.country, *src))
-        for column in ("text", "country"):
-            if getattr(affiliation, column) is not None:
-                provenance.append((pid, "affiliations", column, affiliation.position, file, index,
-                                   affiliation.start, affiliation.end, *src))
+class _Columns:
+    """Column lists of one staged table, filled a record at a time with whole columns (list comprehensions
+    and repeats, not a tuple per row: staging runs for every record and must stay cheap)."""
+
+    def __init__(self, name: str) -> None:
+        self.schema = staged_schema(name)
+        self.cells: dict[str, list] = {column: [] for column in self.schema}
+
+    def extend(self, count: int, **columns) -> None:
+        """Add ``count`` rows: each keyword is a list of ``count`` cells, or one value repeated."""
+        for column, cells in self.cells.items():
+            given = columns[column]
+            cells.extend(given if isinstance(given, list) else [given] * count)
+
+    def frame(self) -> pl.DataFrame:
+        import polars as pl
+
+        return pl.DataFrame({c: pl.Series(c, cells, dtype=self.schema[c]) for c, cells in self.cells.items()})
+
+
+def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns]) -> None:
+    src = {"src_file": file, "src_record": index}
+    out["publications"].extend(1, publication_id=pid, **{c: record.get(c) for c in PUBLICATION_COLUMNS}, **src)
+    spans = [("publications", column, 0, value.start, value.end) for column, value in record.fields.items()]
+    authors = record.authors
+    out["authors"].extend(len(authors), publication_id=pid, position=[a.position for a in authors],
+                          family_name=[a.family_name for a in authors], given_name=[a.given_name for a in authors],
+                          name_as_written=[a.name_as_written for a in authors], **src)
+    spans += [("authors", column, a.position, a.start, a.end) for a in authors
+              for column in ("family_name", "given_name", "name_as_written") if getattr(a, column) is not None]
+    links = [(a.position, p) for a in authors for p in sorted(set(a.affiliations))]
+    out["author_affiliations"].extend(len(links), publication_id=pid, author_position=[a for a, _ in links],
+                                      affiliation_position=[p for _, p in links], **src)
+    affiliations = record.affiliations
+    out["affiliations"].extend(len(affiliations), publication_id=pid, position=[a.position for a in affiliations],
+                               text=[a.text for a in affiliations], country=[a.country for a in affiliations], **src)
+    spans += [("affiliations", column, a.position, a.start, a.end) for a in affiliations
+              for column in ("text", "country") if getattr(a, column) is not None]
     for name, column in (("keywords", "keyword"), ("funders", "name")):
-        for position, item in enumerate(getattr(record, name), start=1):
-            rows[name].append((pid, position, item.value, *src))
-            provenance.append((pid, name, column, position, file, index, item.start, item.end, *src))
-    for m in record.mentions:
-        rows["mentions"].append((pid, m.concept_id, m.category, m.field, m.keyword_position, m.start, m.end,
-                                 m.text, *src))
-    for q in record.quantities:
-        rows["vesicle_quantities"].append((pid, q.quantity, q.value_min, q.value_max, q.unit, q.field, q.start,
-                                           q.end, q.text, *src))
+        items = getattr(record, name)
+        positions = list(range(1, len(items) + 1))
+        out[name].extend(len(items), publication_id=pid, position=positions, **{column: [i.value for i in items]},
+                         **src)
+        spans += [(name, column, position, item.start, item.end) for position, item in zip(positions, items)]
+    out["provenance"].extend(len(spans), publication_id=pid, table=[s[0] for s in spans],
+                             column=[s[1] for s in spans], position=[s[2] for s in spans], file=file, record=index,
+                             start=[s[3] for s in spans], end=[s[4] for s in spans], **src)
+    mentions = record.mentions
+    out["mentions"].extend(len(mentions), publication_id=pid, concept_id=[m.concept_id for m in mentions],
+                           category=[m.category for m in mentions], field=[m.field for m in mentions],
+                           keyword_position=[m.keyword_position for m in mentions],
+                           start=[m.start for m in mentions], end=[m.end for m in mentions],
+                           text=[m.text for m in mentions], **src)
+    quantities = record.quantities
+    out["vesicle_quantities"].extend(len(quantities), publication_id=pid, **{
+        column: [getattr(q, column) for q in quantities]
+        for column in ("quantity", "value_min", "value_max", "unit", "field", "start", "end", "text")}, **src)
 
 
 def stage(result: SeedResult) -> dict[str, pl.DataFrame]:
     """Every staged frame for one seed file (the ``records`` frame plus one per table in :data:`STAGED`)."""
-    import polars as pl
-
-    rows: dict[str, list] = {name: [] for name in ("records", *STAGED)}
+    out = {name: _Columns(name) for name in ("records", *STAGED)}
     rank = FORMAT_RANK.get(result.format or "", len(FORMAT_RANK))
-    common = (result.file, None, result.format, result.encoding, result.sha256)
+    common = {"file": result.file, "format": result.format, "encoding": result.encoding, "sha256": result.sha256,
+              "rank": rank}
     for item in result.records:
         record = item.record
         if record is None:
-            rows["records"].append((result.file, item.index, *common[2:], "quarantined", item.reason, None, [],
-                                    rank, 0, 0, 0, 0, 0, 0))
+            out["records"].extend(1, record=item.index, status="quarantined", reason=item.reason, local_id=None,
+                                  keys=[[]], n_fields=0, n_authors=0, author_detail=0, n_affiliations=0,
+                                  n_keywords=0, n_funders=0, **common)
             continue
         pid = local_id(record)
-        keys = [f"{kind}:{value}" for kind, value in match_keys(record)]
-        rows["records"].append((
-            result.file, item.index, *common[2:], "compiled", None, pid, keys, rank, len(record.fields),
-            len(record.authors), sum(len(a.given_name or "") for a in record.authors), len(record.affiliations),
-            len(record.keywords), len(record.funders)))
-        _record_rows(record, result.file, item.index, pid, rows)
-    return {name: pl.DataFrame(table_rows, schema=staged_schema(name), orient="row")
-            for name, table_rows in rows.items()}
+        out["records"].extend(
+            1, record=item.index, status="compiled", reason=None, local_id=pid,
+            keys=[[f"{kind}:{value}" for kind, value in match_keys(record)]], n_fields=len(record.fields),
+            n_authors=len(record.authors), author_detail=sum(len(a.given_name or "") for a in record.authors),
+            n_affiliations=len(record.affiliations), n_keywords=len(record.keywords),
+            n_funders=len(record.funders), **common)
+        _record_rows(record, result.file, item.index, pid, out)
+    return {name: columns.frame() for name, columns in out.items()}
 
 
 def stage_job(job: tuple[str, str]) -> dict[str, pl.DataFrame]:
