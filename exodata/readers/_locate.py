@@ -252,7 +252,7 @@ class XmlChunk:
     start: int
     end: int
     element: object | None = None
-    spans: dict[object, ElementSpan] | None = None
+    spans: ElementSpans | None = None
     error: str | None = None
 
 
@@ -310,7 +310,7 @@ def parse_xml_safely(text: str):
         raise XmlRefused(f"XML refused by defusedxml: {type(refused).__name__}: {refused}") from refused
 
 
-def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]:
+def element_spans(text: str, root, offset: int = 0) -> ElementSpans:
     """Map every element under ``root`` to its span in ``text`` (``root`` parsed from it).
 
     ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
@@ -344,10 +344,35 @@ def element_spans(text: str, root, offset: int = 0) -> dict[object, ElementSpan]
             break
     if len(spans) != len(elements) or opened:
         raise ValueError(f"{len(spans)} start tags in the text but {len(elements)} elements in the tree")
-    # Keyed by the element proxies themselves: holding them keeps lxml from making new ones, so a later
-    # ``find`` returns these very objects.
-    return {element: ElementSpan(start + offset, content_start + offset, content_end + offset, end + offset)
-            for element, (start, content_start, content_end, end) in zip(elements, spans)}
+    return ElementSpans(elements, spans, offset)
+
+
+class ElementSpans:
+    """The :class:`ElementSpan` of each element of a parsed tree, looked up by element (a read-only mapping).
+
+    A document has many more elements than a reader looks at, so each ElementSpan is made when it is asked
+    for.  The elements are held as keys: holding the proxies keeps lxml from making new ones, so a later
+    ``find`` returns these very objects.
+    """
+
+    def __init__(self, elements: list, offsets: list[list[int]], offset: int) -> None:
+        self._position = dict(zip(elements, range(len(elements))))
+        self._offsets = offsets
+        self._offset = offset
+
+    def __getitem__(self, element) -> ElementSpan:
+        start, content_start, content_end, end = self._offsets[self._position[element]]
+        shift = self._offset
+        return ElementSpan(start + shift, content_start + shift, content_end + shift, end + shift)
+
+    def __contains__(self, element) -> bool:
+        return element in self._position
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def __iter__(self):
+        return iter(self._position)
 
 
 def _other_markup(text: str, position: int, offset: int) -> int:
@@ -392,8 +417,11 @@ def xml_chunks(text: str, record_tags: tuple[str, ...]) -> list[XmlChunk]:
             raise XmlRefused(f"malformed XML (line {line}): {whole_error}") from whole_error
         return chunks
     spans = element_spans(text, root)
-    return [XmlChunk(spans[element].start, spans[element].end, element, spans)
-            for element in root.iter() if local_name(element) in record_tags]
+    chunks = []
+    for element in root.iter(*(f"{{*}}{tag}" for tag in record_tags)):  # in any namespace or none
+        span = spans[element]
+        chunks.append(XmlChunk(span.start, span.end, element, spans))
+    return chunks
 
 
 def _cut_records(text: str, record_tags: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -423,13 +451,24 @@ def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
         return XmlChunk(start, end, error=f"malformed XML in the record starting on line {line}: {detail}")
 
 
+#: What makes an element's text differ from its content as written: child markup, comments or CDATA ('<'),
+#: entity and character references ('&'), and carriage returns (XML reads line ends as '\n').
+_NOT_LITERAL = re.compile(r"[<&\r]")
+
+
 def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
-    """The content of an element, trimmed; ``decoded`` holds its text without markup or entities."""
-    raw = Located.of(text, span.content_start, span.content_end)
-    trimmed = raw.strip()
-    if not trimmed.text:
+    """The content of an element, trimmed; ``decoded`` holds its text without markup or entities.
+
+    Most elements hold plain text (no '<', '&' or carriage return), whose text as lxml reads it is the
+    content as written: only the others are serialised by lxml to find their ``decoded`` text.
+    """
+    content = text[span.content_start:span.content_end]
+    trimmed_text = content.strip()
+    if not trimmed_text:
         return None
-    if element is None:
+    start = span.content_start + len(content) - len(content.lstrip())
+    trimmed = Located(trimmed_text, start, start + len(trimmed_text))
+    if element is None or _NOT_LITERAL.search(trimmed_text) is None:
         return trimmed
     from lxml import etree
 

@@ -104,3 +104,28 @@ def test_a_rewrapped_value_filling_its_part_is_the_whole_part_trimmed():
     start, end = text.index("Exosomes"), text.index("\nFAU")
     found = locate(text, "Exosomes were isolated by ultracentrifugation.", start - 1, end + 1)
     assert (found.start, found.end) == (start, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab \n\r\t<>&;/é") + ["&amp;", "&#233;", "<i>x</i>", "<!--c-->",
+                                                           "<![CDATA[<&]]>", "\r\n"]), max_size=12).map("".join))
+def test_element_value_decoded_as_lxml_reads_the_element(content):
+    """The plain-text shortcut of element_value gives what lxml's own text of the element gives."""
+    from lxml import etree
+
+    from exodata.readers._locate import element_spans, element_value, parse_xml_safely
+
+    text = f"<r><e>{content}</e></r>"
+    try:
+        root = parse_xml_safely(text)
+    except etree.XMLSyntaxError:
+        return
+    element = root[0]
+    found = element_value(text, element_spans(text, root)[element], element)
+    plain = etree.tostring(element, method="text", encoding=str, with_tail=False).strip()
+    if not plain or not content.strip():
+        assert found is None
+        return
+    assert text[found.start:found.end] == found.text == content.strip()
+    assert found.value == plain
+    assert (found.decoded is None) == (plain == found.text)
