@@ -23,6 +23,9 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:-?[A-Z]\.?){0,3})$")
 
 
 def _is_caps(word: str) -> bool:
+    """Two letters or more, all capitals, at least one of them ASCII (``ZHANG``, ``O'BRIEN``; not ``Zhang``, ``ΑΒΓ``)."""
+    if word.isascii():  # the usual case, decided in C for most words: any lower-case letter rules it out
+        return word.isupper() and sum(c.isalpha() for c in word) >= 2
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.isascii() for c in letters)
 

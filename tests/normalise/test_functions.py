@@ -258,3 +258,14 @@ def test_normalisers_stay_fast_on_long_adversarial_text(text):
                      country_code, clean_text):
         function(text)
     assert time.perf_counter() - started < 2.0
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZB'- .1ÉéΑβ中ªǅ")), max_size=8) | st.text(max_size=8))
+def test_all_caps_words_as_defined(word):
+    """The ASCII shortcut of _is_caps agrees with its definition over the letters of the word."""
+    from exodata.normalise.names import _is_caps
+
+    letters = [c for c in word if c.isalpha()]
+    expected = len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.isascii() for c in letters)
+    assert _is_caps(word) == expected
