@@ -505,6 +505,9 @@ def located_values(text: str, entries: list[TagEntry], values: list[str], proble
     located = []
     for entry, value in zip(entries, values):
         value = value.strip() if isinstance(value, str) else ""
+        if value == entry.value.text and entry.value.decoded is None:
+            located.append(entry.value)  # the usual case: the whole line, which is where locate finds it
+            continue
         found = locate(text, value, entry.value.start, entry.value.end) if value else None
         located.append(found if found is not None else entry.value)
     return located

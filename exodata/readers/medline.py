@@ -126,10 +126,18 @@ def _biopython_values(record_text: str) -> dict[str, list[str]]:
     return {tag: [value] if isinstance(value, str) else list(value) for tag, value in parsed.items()}
 
 
-def _located_values(text: str, entries: list[TagEntry], parsed: dict[str, list[str]], tag: str,
+def _entries_by_tag(entries: list[TagEntry]) -> dict[str, list[TagEntry]]:
+    """The tag entries of one record grouped by tag, each group in record order (one pass, not one per tag)."""
+    grouped: dict[str, list[TagEntry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.tag, []).append(entry)
+    return grouped
+
+
+def _located_values(text: str, by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]], tag: str,
                     problems: list[Problem]) -> list[Located]:
     """Biopython's values of ``tag``, each located inside its own tag line."""
-    mine = [entry for entry in entries if entry.tag == tag]
+    mine = by_tag.get(tag, [])
     values = parsed.get(tag, [])
     if tag in _TEXT_TAGS and len(mine) > 1:
         return [entry.value for entry in mine]  # Biopython joined the lines of a repeated tag into one string
@@ -159,9 +167,10 @@ def _read_record(text: str, index: int, start: int, end: int, where: str, first_
                              f"('XXXX- value') nor an indented continuation: {snippet!r}")
         return record
     parsed = _biopython_values(text[start:end])
+    by_tag = _entries_by_tag(entries)
 
     def values(tag: str) -> list[Located]:
-        return _located_values(text, entries, parsed, tag, record.problems)
+        return _located_values(text, by_tag, parsed, tag, record.problems)
 
     title = _first(values("TI")) or _first(values("BTI"))
     record.set("title", strip_terminal_period(title) if title else None)
@@ -188,16 +197,17 @@ def _read_record(text: str, index: int, start: int, end: int, where: str, first_
         record.set("first_page", _first(elocators))
 
     record.keywords = [value for value in values("OT") if value]
-    _read_authors(text, entries, parsed, record)
+    _read_authors(text, entries, by_tag, parsed, record)
     if "pmid" not in record.fields and "title" not in record.fields:
         record.quarantine = f"{where}: no PMID and no title (TI) line; nothing identifies this record"
     return record
 
 
-def _read_authors(text: str, entries: list[TagEntry], parsed: dict[str, list[str]], record: RawRecord) -> None:
+def _read_authors(text: str, entries: list[TagEntry], by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]],
+                  record: RawRecord) -> None:
     """Authors in order (FAU, else the AU that follows it), each with the AD lines that follow them."""
-    names = {tag: iter(_located_values(text, entries, parsed, tag, record.problems)) for tag in ("FAU", "AU")}
-    addresses = iter(_located_values(text, entries, parsed, "AD", record.problems))
+    names = {tag: iter(_located_values(text, by_tag, parsed, tag, record.problems)) for tag in ("FAU", "AU")}
+    addresses = iter(_located_values(text, by_tag, parsed, "AD", record.problems))
     current: RawAuthor | None = None
     awaiting_au = False
     for entry in entries:
