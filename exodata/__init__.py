@@ -10,7 +10,7 @@ only by the functions and commands that need them.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"
 
 __all__ = ["__version__", "load", "tables"]
 
