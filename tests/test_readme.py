@@ -37,3 +37,9 @@ def test_readme_concept_labels_exist():
     for label in ("sepsis", "umbilical cord", "Wharton's jelly", "mesenchymal stem cell of umbilical cord"):
         assert label in labels, label
     assert quoted
+
+
+def test_readme_cites_the_current_version():
+    import exodata
+
+    assert f"version {exodata.__version__}" in README
