@@ -113,8 +113,12 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
 
 
 def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
-          progress: ProgressCallback | None = None) -> BuildSummary:
-    """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid."""
+          progress: ProgressCallback | None = None, on_stage: Callable[[str], None] | None = None) -> BuildSummary:
+    """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid.
+
+    ``progress(done, total, file)`` is called after each seed file; ``on_stage(text)`` when a corpus-wide
+    stage starts (merging, validating, writing), so a terminal can say what a long build is doing.
+    """
     import polars as pl
 
     from exodata.assemble import assemble
@@ -125,11 +129,13 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         raise BuildError(f"seeds directory {seeds} does not exist")
     clock = time.perf_counter()
 
-    def lap(stage: str) -> None:
+    def lap(stage: str, next_stage: str | None = None) -> None:
         nonlocal clock
         now = time.perf_counter()
         summary.seconds[stage] = now - clock
         clock = now
+        if next_stage and on_stage:
+            on_stage(next_stage)
 
     files, ignored = seed_files(seeds)
     summary = BuildSummary(out=out, files=len(files), ignored=ignored)
@@ -139,10 +145,10 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
             parts.setdefault(name, []).append(frame)
     staged = {name: pl.concat(frames, rechunk=True) for name, frames in parts.items()}
     del parts
-    lap("compile")
+    lap("compile", "merging duplicates and assembling tables")
     frames = assemble(staged)
     del staged
-    lap("merge and assemble")
+    lap("merge and assemble", "validating every table")
     seed_rows = frames["seed_records"]
     summary.quarantined = seed_rows.filter(pl.col("status") == "quarantined")["reason"].to_list()
     summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
@@ -155,7 +161,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         raise BuildError(f"--strict: {len(summary.quarantined)} quarantined record(s); nothing was written:\n"
                          + "\n".join(f"- {q}" for q in summary.quarantined[:50]))
     issues = check_tables(frames)
-    lap("validate")
+    lap("validate", "writing the package")
     if issues:
         raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
                          + format_issues(issues))

@@ -34,14 +34,17 @@ def build(
         if errors.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(TextColumn("compiling seeds"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            with Progress(TextColumn("exodata build"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TextColumn("{task.description}"), console=errors, transient=True) as bar:
                 task = bar.add_task("", total=None)
 
                 def progress(done: int, total: int, file: str) -> None:
                     bar.update(task, completed=done, total=total, description=file)
 
-                summary = run_build(seeds, out, strict=strict, jobs=jobs, progress=progress)
+                def on_stage(text: str) -> None:
+                    bar.update(task, description=text + "…")
+
+                summary = run_build(seeds, out, strict=strict, jobs=jobs, progress=progress, on_stage=on_stage)
         else:
             summary = run_build(seeds, out, strict=strict, jobs=jobs)
     except BuildError as error:
