@@ -1,21 +1,30 @@
-"""The per-seed stages: decode → detect → read → normalise → annotate, as one pure function of a file's bytes.
+"""The per-seed stages: read → decode → detect → read records → normalise → annotate, for one seed file.
 
 This is the part of a build that is a pure map over files (it sees one seed at a time and nothing
-else), so it can run in worker processes here or on any cluster engine; merging, annotation and writing
-see the whole corpus and run afterwards.  Nothing here raises on bad input: every problem becomes a
-quarantined :class:`RecordResult` with a reason a person can act on.
+else), so it runs in worker processes here or on any cluster engine; only merging, assembling and
+writing see the whole corpus.  Records are produced lazily, so the stage after this one
+(exodata/rows.py) turns each into columns before the next is read.  Nothing here raises on bad input:
+every problem becomes a quarantined :class:`RecordResult` with a reason a person can act on, and the
+whole of a file's work (decoding included) runs within its time budget.
 """
 
 from __future__ import annotations
 
 import signal
 from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from exodata.decode import MAX_SEED_BYTES, decode
-from exodata.model import Record
+from exodata.model import RawRecord, Record
+
+T = TypeVar("T")
+
+#: At most this many records are read from one seed file (a bound on memory for adversarial files).
+MAX_RECORDS_PER_FILE = 100_000
 
 #: Wall-time budget for reading one seed file: a floor plus time proportional to its size.
 SECONDS_PER_FILE = 30.0
@@ -41,10 +50,10 @@ class SeedResult:
     """Everything one seed file yielded: its identity, its format and one result per record."""
 
     file: str
-    sha256: str
+    sha256: str | None
     encoding: str | None
     format: str | None
-    records: list[RecordResult] = field(default_factory=list)
+    records: Iterable[RecordResult] = field(default_factory=list)  # lazy: iterate once
 
 
 class SeedTimeout(Exception):
@@ -93,7 +102,7 @@ def annotate_record(record: Record) -> None:
                          for quantity in extract_quantities(name, fields[name])]
 
 
-def _quarantined(file: str, sha256: str, encoding: str | None, fmt: str | None, reason: str) -> SeedResult:
+def _quarantined(file: str, sha256: str | None, encoding: str | None, fmt: str | None, reason: str) -> SeedResult:
     return SeedResult(file, sha256, encoding, fmt, [RecordResult(0, None, reason)])
 
 
@@ -103,9 +112,34 @@ def _missing_parts(record: Record) -> str | None:
     return "record has no title, DOI, PMID, PMCID or abstract: nothing identifies the work"
 
 
-def compile_text(text: str, file: str, sha256: str, encoding: str | None) -> SeedResult:
-    """Detect, read and normalise decoded seed text."""
+def _compiled_records(raws: Iterable[RawRecord], file: str, fmt: str) -> Iterator[RecordResult]:
+    """Normalise and annotate each raw record as it is consumed (so a big file's records are not all held)."""
     from exodata.normalise import normalise_record
+
+    count = 0
+    for position, raw in enumerate(raws):
+        if position >= MAX_RECORDS_PER_FILE:
+            yield RecordResult(position, None, f"{file}: records after the {MAX_RECORDS_PER_FILE:,}th were not read "
+                                               "(limit per seed file); split the export into smaller files")
+            return
+        index = raw.index if raw.index is not None else position
+        count += 1
+        if raw.quarantine:  # readers name the record themselves (1-based, with its line)
+            yield RecordResult(index, None, f"{file}: {raw.quarantine}")
+            continue
+        record = normalise_record(raw)
+        missing = _missing_parts(record)
+        if missing:
+            yield RecordResult(index, None, f"{file}: record {index + 1} of the file: {missing}")
+            continue
+        annotate_record(record)
+        yield RecordResult(index, record)
+    if count == 0:
+        yield RecordResult(0, None, f"{file}: the {fmt} reader found no record in it")
+
+
+def compile_text(text: str, file: str, sha256: str, encoding: str | None) -> SeedResult:
+    """Detect the format of decoded seed text; its records are read, normalised and annotated lazily."""
     from exodata.readers import detect, reader
 
     fmt = detect(text)
@@ -114,56 +148,48 @@ def compile_text(text: str, file: str, sha256: str, encoding: str | None) -> See
         return _quarantined(file, sha256, encoding, None,
                             f"{file}: no reader accepts this file (starts with {head!r}); "
                             "add a reader for its format or convert it to MEDLINE, RIS, BibTeX, CSL-JSON or XML")
-    result = SeedResult(file, sha256, encoding, fmt)
-    for position, raw in enumerate(reader(fmt).read(text)):
-        index = raw.index if raw.index is not None else position
-        if raw.quarantine:
-            result.records.append(RecordResult(index, None, f"{file}: record {index}: {raw.quarantine}"))
-            continue
-        record = normalise_record(raw)
-        missing = _missing_parts(record)
-        if missing:
-            result.records.append(RecordResult(index, None, f"{file}: record {index}: {missing}"))
-        else:
-            annotate_record(record)
-            result.records.append(RecordResult(index, record))
-    if not result.records:
-        return _quarantined(file, sha256, encoding, fmt, f"{file}: the {fmt} reader found no record in it")
-    return result
+    return SeedResult(file, sha256, encoding, fmt, _compiled_records(reader(fmt).read(text), file, fmt))
 
 
-def compile_bytes(data: bytes, file: str) -> SeedResult:
-    """Decode, detect, read and normalise the bytes of one seed, within a time budget."""
-    decoded = decode(data)
-    if decoded.text is None:
-        return _quarantined(file, decoded.sha256, decoded.encoding, None, f"{file}: {decoded.problem}")
-    budget = SECONDS_PER_FILE + SECONDS_PER_MEGABYTE * len(data) / 1e6
-    try:
-        with deadline(budget):
-            return compile_text(decoded.text, file, decoded.sha256, decoded.encoding)
-    except SeedTimeout:
-        return _quarantined(file, decoded.sha256, decoded.encoding, None,
-                            f"{file}: reading took longer than {budget:.0f} s; the file was skipped")
-    except RecursionError:
-        return _quarantined(file, decoded.sha256, decoded.encoding, None,
-                            f"{file}: structure nested too deeply to read")
-    except Exception as error:  # a reader bug must not stop the build, nor hide the file
-        return _quarantined(file, decoded.sha256, decoded.encoding, None,
-                            f"{file}: internal error while reading ({type(error).__name__}: {error}); "
-                            "please report it with this file")
-
-
-def compile_path(path: Path, file: str) -> SeedResult:
-    """:func:`compile_bytes` on a file, refusing oversized files before reading them."""
+def read_seed(path: Path) -> tuple[bytes | None, str, str | None]:
+    """The bytes of a seed file and their sha256, or (None, sha256, why) when it is over the size limit."""
     import hashlib
 
     size = path.stat().st_size
-    if size > MAX_SEED_BYTES:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return _quarantined(file, digest.hexdigest(), None, None,
-                            f"{file}: file is {size} bytes, over the {MAX_SEED_BYTES}-byte limit for one seed; "
-                            "split it into smaller exports")
-    return compile_bytes(path.read_bytes(), file)
+    if size <= MAX_SEED_BYTES:
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest(), None
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return None, digest.hexdigest(), (f"file is {size} bytes, over the {MAX_SEED_BYTES}-byte limit for one seed; "
+                                      "split it into smaller exports")
+
+
+def compile_file(path: Path, file: str, consume: Callable[[SeedResult], T]) -> T:
+    """Compile one seed file and hand the result to ``consume`` (which iterates its records), all within the
+    file's time budget and guarded: a timeout, runaway nesting or a reader bug quarantines the file, with the
+    reason, instead of stopping the build."""
+    data, sha256, refused = read_seed(path)
+    if data is None:
+        return consume(_quarantined(file, sha256, None, None, f"{file}: {refused}"))
+    budget = SECONDS_PER_FILE + SECONDS_PER_MEGABYTE * len(data) / 1e6
+    encoding = None
+    try:
+        with deadline(budget):
+            decoded = decode(data)
+            if decoded.text is None:
+                return consume(_quarantined(file, sha256, decoded.encoding, None, f"{file}: {decoded.problem}"))
+            encoding = decoded.encoding
+            return consume(compile_text(decoded.text, file, sha256, encoding))
+    except SeedTimeout:
+        reason = f"{file}: reading took longer than {budget:.0f} s; the file was skipped"
+    except RecursionError:
+        reason = f"{file}: structure nested too deeply to read"
+    except MemoryError:
+        reason = f"{file}: reading needed more memory than this machine has; split the file"
+    except Exception as error:  # a reader bug must not stop the build, nor hide the file
+        reason = (f"{file}: internal error while reading ({type(error).__name__}: {error}); "
+                  "please report it with this file")
+    return consume(_quarantined(file, sha256, encoding, None, reason))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pathlib import Path
 
-from exodata.compile import SeedResult, compile_path
+from exodata.compile import SeedResult, compile_file
 from exodata.merge import FORMAT_RANK, PUBLICATION_COLUMNS, local_id, match_keys
 from exodata.model import Record
 from exodata.schema import TABLES
@@ -29,7 +29,6 @@ SOURCE = ("src_file", "src_record")
 #: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later).
 STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
           "mentions", "vesicle_quantities")
-LIST_TABLES = ("authors", "affiliations", "keywords", "funders")
 #: The merge's view of each record.
 RECORD_COLUMNS = {
     "file": "String", "record": "Int64", "format": "String", "encoding": "String", "sha256": "String",
@@ -141,4 +140,4 @@ def stage(result: SeedResult) -> dict[str, pl.DataFrame]:
 def stage_job(job: tuple[str, str]) -> dict[str, pl.DataFrame]:
     """The whole per-file map, as a picklable entry point for worker processes: ``(path, relative name)``."""
     path, file = job
-    return stage(compile_path(Path(path), file))
+    return compile_file(Path(path), file, stage)
