@@ -81,9 +81,21 @@ def match_keys(record: Record) -> list[tuple[str, str]]:
     return keys
 
 
+#: Identifier kinds of which one work has exactly one value, strongest first.
+EXCLUSIVE_KEYS = ("doi", "pmid", "pmcid")
+
+
 def group_records(keys_in_order: list[list[str]]) -> list[int]:
-    """For records in seed order (each with its ``kind:value`` keys), the order of the first record of its group."""
+    """For records in seed order (each with its ``kind:value`` keys), the order of the first record of its group.
+
+    Any shared key links two groups, unless the strongest identifier both have (DOI, then PMID, then PMCID)
+    differs: then they are different works, whatever else they share (a title key, say), and neither
+    identifier is lost.  A weaker disagreement under an agreeing stronger id (one DOI, two PMIDs) merges and
+    is reported as a conflict.  So no two groups can end with the same publication id.
+    """
     parent = list(range(len(keys_in_order)))
+    identifiers: list[dict[str, str]] = [
+        dict(key.split(":", 1) for key in keys if key.split(":", 1)[0] in EXCLUSIVE_KEYS) for keys in keys_in_order]
 
     def find(item: int) -> int:
         while parent[item] != item:
@@ -91,15 +103,24 @@ def group_records(keys_in_order: list[list[str]]) -> list[int]:
             item = parent[item]
         return item
 
+    def compatible(a: int, b: int) -> bool:
+        ids_a, ids_b = identifiers[a], identifiers[b]
+        for kind in EXCLUSIVE_KEYS:  # the strongest identifier both sides have decides
+            if kind in ids_a and kind in ids_b:
+                return ids_a[kind] == ids_b[kind]
+        return True
+
     seen: dict[str, int] = {}
     for position, keys in enumerate(keys_in_order):
         for key in keys:
-            if key in seen:
-                a, b = find(seen[key]), find(position)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            else:
+            if key not in seen:
                 seen[key] = position
+                continue
+            a, b = find(seen[key]), find(position)
+            if a != b and compatible(a, b):
+                root, child = min(a, b), max(a, b)
+                parent[child] = root
+                identifiers[root] = {**identifiers[child], **identifiers[root]}
     return [find(position) for position in range(len(keys_in_order))]
 
 

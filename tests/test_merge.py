@@ -86,3 +86,26 @@ def test_the_primary_record_is_the_one_with_most_values():
     group = merge_group(members(record(doi="10.1/a"), record("medline", doi="10.1/a", title="T", year=2020)))
     assert group.primary.file == "f1.txt"
     assert list(group.duplicate_reasons) == [("f0.txt", 0)]
+
+
+def test_different_dois_never_merge_even_with_the_same_title():
+    preprint = record(doi="10.1000/preprint.1", title="Exosomes and sepsis", year=2021, authors=[("Pu", "Q")])
+    journal = record(doi="10.2000/journal.2", title="Exosomes and sepsis", year=2021, authors=[("Pu", "Q")])
+    assert groups_of(preprint, journal) == [0, 1]
+
+
+def test_different_pmids_never_merge_through_a_shared_doi_free_title():
+    a = record(pmid=111, title="Same", year=2020)
+    b = record(pmid=222, title="Same", year=2020)
+    c = record(title="Same", year=2020)  # links to the first group it meets, never bridges the two PMIDs
+    assert groups_of(a, b, c) == [0, 1, 0]
+
+
+def test_the_same_doi_merges_records_whose_pmids_disagree():
+    assert groups_of(record(doi="10.1/a", pmid=3), record(doi="10.1/a", pmid=12345678)) == [0, 0]
+
+
+def test_no_two_groups_can_share_an_identifier():
+    a = record(pmid=5, pmcid="PMC1", title="T", year=2020)
+    b = record(pmid=5, pmcid="PMC2", title="T", year=2020)
+    assert groups_of(a, b) == [0, 0]  # the PMID decides; the PMCIDs are a reported conflict
