@@ -1,6 +1,7 @@
 """The annotator: every occurrence of a curated concept in a publication's title, abstracts and keywords.
 
-How a field is matched (one Aho-Corasick automaton per kind of term, built once; pyahocorasick does the scan):
+How a field is matched (one Aho-Corasick automaton, built once, serves both full terms and abbreviations; see
+:class:`_Entry`):
 
 1. Full terms (labels, synonyms, Chinese terms and their derived forms, see ``surface.py``) are matched on the
    field's *match key* (case-folded, without spaces/hyphens/apostrophes) and mapped back to exact offsets; a
@@ -22,16 +23,17 @@ Exosome/extracellular-vesicle terms are not in the vocabulary (they are the data
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from functools import partial
 from typing import NamedTuple
 
 from exodata.vocabulary.concepts import Concept, load_stoplist
 from exodata.vocabulary.surface import (
+    APOSTROPHES,
     HYPHENS,
     abbreviation_forms,
     full_term_forms,
     key_of,
-    match_key,
+    match_key_and_junctions,
 )
 
 FIELD_ORDER = {"title": 0, "title_vernacular": 1, "abstract": 2, "keyword": 3}
@@ -78,6 +80,10 @@ class Mention(NamedTuple):
     text: str
 
 
+#: ``_mention((concept_id, category, field, keyword_position, start, end, text))``, positional and fast.
+_mention = partial(tuple.__new__, Mention)
+
+
 class _Candidate(NamedTuple):
     """A span a term, name or phrase was found at (a tuple: thousands are made per abstract)."""
 
@@ -87,9 +93,44 @@ class _Candidate(NamedTuple):
     rank: int  # tie-break between equal spans: lower wins (listed term < composed phrase)
 
 
-def _selection_order(candidate: _Candidate) -> tuple[int, int, int]:
-    """Longest first, then the lower rank, then the earlier start."""
-    return (candidate.start - candidate.end, candidate.rank, candidate.start)
+#: ``_candidate((start, end, concept, rank))``: a :class:`_Candidate` without the keyword-capable ``__new__``
+#: (a third of the cost; about 25 are made per abstract).
+_candidate = partial(tuple.__new__, _Candidate)
+
+
+class _Entry(NamedTuple):
+    """What one match key stands for in the single automaton (its value).
+
+    Full terms are matched on the match key; abbreviations are case-sensitive and matched on the text itself,
+    but an abbreviation's text always yields its own lower-cased key at the same place (its first and last
+    characters are kept by the key, see :func:`_found_through_key`), so one scan of the key finds both: a key
+    hit is an abbreviation where the text there is exactly the abbreviation.  One scan instead of two, and the
+    word-boundary test made once per hit.
+    """
+
+    length: int  # of the key
+    term: Concept | None | object  # full term's concept; None for a stop-list phrase; _NO_TERM if none
+    adjective: Concept | None  # anatomy adjective heading composed phrases (only when no full term)
+    abbreviations: tuple[tuple[str, Concept], ...]  # (exact form, concept) for abbreviations with this key
+
+
+_NO_TERM = object()
+
+
+def _found_through_key(form: str) -> bool:
+    """Whether every exact occurrence of ``form`` in a text shows up as a hit of ``key_of(form)`` on its key.
+
+    True when the form's first and last characters are kept by the key (so the hit maps back to the whole
+    occurrence) and every kept character lower-cases to one character regardless of context (``str.lower``
+    of a whole text folds 'Σ' by context and keeps two-character folds such as 'İ' as written).
+    """
+    kept = [char for char in form if not char.isspace() and char not in HYPHENS + APOSTROPHES]
+    return (
+        bool(kept)
+        and form[0] == kept[0]
+        and form[-1] == kept[-1]
+        and all(len(char.lower()) == 1 and char != "\u03a3" for char in kept)
+    )
 
 
 #: Characters that make a word boundary matter: Latin letters and digits only.
@@ -154,12 +195,11 @@ class Annotator:
         import ahocorasick
 
         self.concepts = {c.concept_id: c for c in vocabulary}
-        self._full = ahocorasick.Automaton()
-        self._abbr = ahocorasick.Automaton()
         self._mirnas: dict[str, Concept] = {}
         self._abbreviations: set[str] = set()
         self._anatomy_adjectives: dict[str, Concept] = {}
         full: dict[str, Concept | None] = {}
+        abbreviations: dict[str, Concept] = {}  # exact form -> concept (a later concept takes a form over)
         for concept in vocabulary:
             for term in ([concept.label] if concept.match_label else []) + concept.synonyms:
                 for form in full_term_forms(term):
@@ -168,7 +208,7 @@ class Annotator:
                 full.setdefault(key_of(term), concept)
             for abbreviation in concept.abbreviations:
                 for form in abbreviation_forms(abbreviation):
-                    self._abbr.add_word(form, (len(form), concept))
+                    abbreviations[form] = concept
                     self._abbreviations.add(form)
                     if concept.category == "cargo" and re.match(r"(?:miR|let)-", form):
                         self._mirnas[_mirna_name(form)] = concept
@@ -177,16 +217,29 @@ class Annotator:
         for phrase in stoplist if stoplist is not None else load_stoplist():
             for form in full_term_forms(phrase):
                 full[key_of(form)] = None
+
+        entries: dict[str, tuple] = {}  # key -> (term, adjective, abbreviations)
         for key, concept in full.items():
             if key:
-                self._full.add_word(key, (len(key), concept))
+                entries[key] = (concept, None, ())
         for key, concept in self._anatomy_adjectives.items():
             # adjectives only head composed phrases ("renal fibrosis"): they are never mentions on their own
             if key not in full:
-                self._full.add_word(key, (len(key), ("adjective", concept)))
-        self._full.make_automaton()
-        if len(self._abbr):
-            self._abbr.make_automaton()
+                entries[key] = (_NO_TERM, concept, ())
+        # forms the key cannot find (none in the shipped vocabulary) keep a scan of the text of their own
+        self._odd_abbreviations = ahocorasick.Automaton()
+        for form, concept in abbreviations.items():
+            if _found_through_key(form):
+                term, adjective, forms = entries.get(key_of(form), (_NO_TERM, None, ()))
+                entries[key_of(form)] = (term, adjective, forms + ((form, concept),))
+            else:
+                self._odd_abbreviations.add_word(form, (len(form), concept))
+        self._automaton = ahocorasick.Automaton()
+        for key, (term, adjective, forms) in entries.items():
+            self._automaton.add_word(key, _Entry(len(key), term, adjective, forms))
+        self._automaton.make_automaton()
+        if len(self._odd_abbreviations):
+            self._odd_abbreviations.make_automaton()
         self._microrna = self.concepts.get(MICRORNA_CLASS)
         self._disease = self.concepts.get("MONDO:0000001")  # heads composed "liver injury" phrases
         self._repair = self.concepts.get("GO:0031099")  # heads composed "tissue repair" phrases
@@ -194,30 +247,42 @@ class Annotator:
 
     # -- candidates ----------------------------------------------------------------------------------
 
-    def _full_candidates(self, text: str) -> tuple[list[_Candidate], list[tuple[int, int, Concept]]]:
-        key, index = match_key(text)
-        found: list[_Candidate] = []
-        adjectives: list[tuple[int, int, Concept]] = []
-        if not key:
-            return found, adjectives
-        for key_end, (length, target) in self._full.iter(key):
-            start, end = index[key_end - length + 1], index[key_end] + 1
-            if not _on_word_boundary(text, start, end):
-                continue
-            if isinstance(target, tuple):
-                adjectives.append((start, end, target[1]))
-            else:
-                found.append(_Candidate(start, end, target, 0))
-        return found, adjectives
+    def _term_candidates(
+        self, text: str
+    ) -> tuple[list[_Candidate], list[_Candidate], list[tuple[int, int, Concept]]]:
+        """Full terms, abbreviations and anatomy adjectives on word boundaries, from one scan of the match key.
 
-    def _abbreviation_candidates(self, text: str) -> list[_Candidate]:
-        if not len(self._abbr):
-            return []
+        The lists keep the order the two separate scans (key, then text) used to give, as ties in
+        :meth:`_select` and :meth:`_qualified_processes` follow it.
+        """
+        key, index, glued = match_key_and_junctions(text)
+        full: list[_Candidate] = []
+        abbreviations: list[_Candidate] = []
+        adjectives: list[tuple[int, int, Concept]] = []
+        if key:
+            for key_end, (length, term, adjective, forms) in self._automaton.iter(key):
+                start = index[key_end - length + 1]
+                end = index[key_end] + 1
+                if glued[start] or glued[end]:  # not on a word boundary
+                    continue
+                if term is not _NO_TERM:
+                    full.append(_candidate((start, end, term, 0)))
+                elif adjective is not None:
+                    adjectives.append((start, end, adjective))
+                for form, concept in forms:
+                    if text[start:end] == form:
+                        abbreviations.append(_candidate((start, end, concept, 0)))
+        if len(self._odd_abbreviations):
+            abbreviations += self._odd_abbreviation_candidates(text, glued)
+            abbreviations.sort(key=lambda c: (c.end, c.start))  # scan order: by end, longer first
+        return full, abbreviations, adjectives
+
+    def _odd_abbreviation_candidates(self, text: str, glued: bytes) -> list[_Candidate]:
         found = []
-        for end_index, (length, concept) in self._abbr.iter(text):
+        for end_index, (length, concept) in self._odd_abbreviations.iter(text):
             start, end = end_index - length + 1, end_index + 1
-            if _on_word_boundary(text, start, end):
-                found.append(_Candidate(start, end, concept, 0))
+            if not (glued[start] or glued[end]):
+                found.append(_candidate((start, end, concept, 0)))
         return found
 
     def _mirna_candidates(self, text: str) -> list[_Candidate]:
@@ -257,20 +322,21 @@ class Annotator:
     def _select(candidates: list[_Candidate]) -> list[_Candidate]:
         """Longest match wins; among equal spans the listed term wins; chosen spans never overlap.
 
-        The chosen spans are kept sorted by start (``starts``/``ends``); as they do not overlap, their ends are
-        sorted too, so a candidate [s, e) overlaps one of them exactly when it overlaps the last one starting
-        before e, found by bisection.  (Every candidate is non-empty: terms, names and abbreviations are.)
+        Candidates are tried longest first, then by lower rank, then by earlier start, ties kept in list order
+        (the sort key carries the position).  Each chosen span marks its characters in ``taken``; a candidate
+        overlaps a chosen span exactly when one of its characters is marked, a C-level ``find``.  (Every
+        candidate is non-empty: terms, names and abbreviations are.)
         """
+        if not candidates:
+            return []
+        order = sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(candidates)])
+        taken = bytearray(max(c[1] for c in candidates))
         chosen: list[_Candidate] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        for candidate in sorted(candidates, key=_selection_order):
-            before = bisect_left(starts, candidate.end)  # chosen spans starting before the candidate ends
-            if before and ends[before - 1] > candidate.start:
-                continue
-            chosen.append(candidate)
-            starts.insert(before, candidate.start)
-            ends.insert(before, candidate.end)
+        for *_, i in order:
+            start, end = candidates[i][0], candidates[i][1]
+            if taken.find(1, start, end) < 0:
+                chosen.append(candidates[i])
+                taken[start:end] = b"\x01" * (end - start)
         return chosen
 
     def _annotate_text(self, text: str) -> list[_Candidate]:
@@ -290,16 +356,16 @@ class Annotator:
         return found
 
     def _find_in_text(self, text: str) -> list[_Candidate]:
-        full, adjectives = self._full_candidates(text)
-        candidates = full + self._abbreviation_candidates(text) + self._mirna_candidates(text)
-        anatomy = [(c.start, c.end, c.concept) for c in full if c.concept and c.concept.category == "anatomy"]
+        full, abbreviations, adjectives = self._term_candidates(text)
+        candidates = full + abbreviations + self._mirna_candidates(text)
+        anatomy = [(c[0], c[1], c[2]) for c in full if c[2] is not None and c[2].category == "anatomy"]
         if anatomy or adjectives:
             candidates += self._composed_candidates(
                 text,
                 anatomy + adjectives,
                 self._disease,
                 self._repair,
-                {(c.start, c.end): c.concept for c in full if c.concept is not None},
+                {(c[0], c[1]): c[2] for c in full if c[2] is not None},
             )
         chosen = self._select(candidates)
         return chosen + self._qualified_processes(candidates, chosen)
@@ -311,10 +377,9 @@ class Annotator:
         A process term that starts inside a chosen disease mention and runs past its end is kept as well, the
         one place where two mentions overlap.
         """
-        extra = []
-        chosen_set = set(chosen)
+        extra: list[_Candidate] = []
         for candidate in candidates:
-            if candidate.concept is None or candidate.concept.category != "process" or candidate in chosen_set:
+            if candidate.concept is None or candidate.concept.category != "process" or candidate in chosen:
                 continue
             hosts = [c for c in chosen if c.start < candidate.end and candidate.start < c.end]
             if (
@@ -342,25 +407,15 @@ class Annotator:
 
         chosen = [(name, position, text, self._annotate_text(text)) for name, position, text in sources]
         defined = self._defined_abbreviations(chosen)
+        # Sources come in FIELD_ORDER and keyword order, so sorting each source by (start, concept id) and
+        # concatenating is the stable sort of all mentions by (field, keyword position, start, concept id).
         mentions: list[Mention] = []
         for name, position, text, candidates in chosen:
             if defined:
                 candidates = self._add_defined(text, candidates, defined)
-            for candidate in candidates:
-                if candidate.concept is None:
-                    continue
-                mentions.append(
-                    Mention(
-                        concept_id=candidate.concept.concept_id,
-                        category=candidate.concept.category,
-                        field=name,
-                        keyword_position=position,
-                        start=candidate.start,
-                        end=candidate.end,
-                        text=text[candidate.start : candidate.end],
-                    )
-                )
-        mentions.sort(key=lambda m: (FIELD_ORDER[m.field], m.keyword_position or 0, m.start, m.concept_id))
+            found = sorted([(c[0], c[2].concept_id, i, c) for i, c in enumerate(candidates) if c[2] is not None])
+            for start, concept_id, _, (_, end, concept, _) in found:
+                mentions.append(_mention((concept_id, concept.category, name, position, start, end, text[start:end])))
         return mentions
 
     # -- abbreviations defined in the record ---------------------------------------------------------
@@ -369,6 +424,8 @@ class Annotator:
         """ABBR -> concept for every "long form (ABBR)" whose long form is a mention and ABBR is not listed."""
         defined: dict[str, Concept] = {}
         for _name, _position, text, candidates in chosen:
+            if "(" not in text:  # no definition can follow any mention here
+                continue
             for candidate in candidates:
                 if candidate.concept is None:
                     continue
@@ -393,7 +450,7 @@ class Annotator:
                     continue
                 if any(start < c.end and c.start < end for c in candidates):
                     continue
-                extra.append(_Candidate(start, end, concept, 0))
+                extra.append(_candidate((start, end, concept, 0)))
         return candidates + Annotator._select(extra) if extra else candidates
 
 
