@@ -28,7 +28,7 @@ class BuildError(Exception):
 class BuildSummary:
     out: Path
     files: int = 0
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # hidden entries and symlinks (quarantined, not read)
     status: Counter = field(default_factory=Counter)
     publications: int = 0
     conflicts: int = 0
@@ -39,18 +39,39 @@ class BuildSummary:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage (reported, never written)
 
 
-def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[str]]:
-    """Every regular file under ``seeds`` (recursively, sorted by POSIX path); hidden files are listed apart."""
-    found, ignored = [], []
+def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """The seed files under ``seeds`` (recursively, sorted by POSIX path), and the entries not read, with why.
+
+    Hidden files (a name part starting with '.') and symbolic links are not read, but they are not dropped
+    either: the build gives each a quarantined ``seed_records`` row saying so.
+    """
+    found, skipped = [], []
     for path in sorted(seeds.rglob("*"), key=lambda p: p.relative_to(seeds).as_posix()):
         relative = path.relative_to(seeds).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(seeds).parts):
-            if path.is_file():
-                ignored.append(relative)
-            continue
-        if path.is_file() and not path.is_symlink():
+        parts = path.relative_to(seeds).parts
+        if any(part.startswith(".") for part in parts[:-1]):
+            continue  # inside a hidden folder: the folder itself is reported once
+        if path.is_symlink():
+            skipped.append((relative, f"{relative}: symbolic link, not followed; copy the file into the seeds "
+                                      "directory instead"))
+        elif parts[-1].startswith("."):
+            skipped.append((relative, f"{relative}: hidden {'folder' if path.is_dir() else 'file'}, not read; "
+                                      "rename it without the leading '.' if it is a seed"))
+        elif path.is_file():
             found.append((path, relative))
-    return found, ignored
+    return found, skipped
+
+
+def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
+    """The ``records`` staging rows of entries that were not read."""
+    import polars as pl
+
+    from exodata.rows import staged_schema
+
+    rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": 99,
+             "n_fields": 0, "n_authors": 0, "author_detail": 0, "n_affiliations": 0, "n_keywords": 0,
+             "n_funders": 0} for relative, reason in skipped]
+    return pl.DataFrame(rows, schema=staged_schema("records"))
 
 
 def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None) -> Iterator[dict]:
@@ -137,9 +158,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         if next_stage and on_stage:
             on_stage(next_stage)
 
-    files, ignored = seed_files(seeds)
-    summary = BuildSummary(out=out, files=len(files), ignored=ignored)
-    parts: dict[str, list] = {}
+    files, skipped = seed_files(seeds)
+    summary = BuildSummary(out=out, files=len(files), ignored=[relative for relative, _ in skipped])
+    parts: dict[str, list] = {"records": [skipped_records(skipped)]}
     for staged in compile_all(files, jobs, progress):
         for name, frame in staged.items():
             parts.setdefault(name, []).append(frame)
@@ -165,7 +186,8 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     if issues:
         raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
                          + format_issues(issues))
-    seeds_hashes = seed_rows.unique(["file"]).sort("file").select("file", "sha256").iter_rows()
+    seeds_hashes = (seed_rows.filter(pl.col("sha256").is_not_null()).unique(["file"]).sort("file")
+                    .select("file", "sha256").iter_rows())
     metadata = descriptor_metadata(summary, list(seeds_hashes))
     write_package(frames, out, metadata)
     lap("write")

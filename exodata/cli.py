@@ -55,8 +55,6 @@ def build(
                   f"{status.get('compiled', 0)} compiled, {status.get('duplicate', 0)} duplicate, "
                   f"{status.get('quarantined', 0)} quarantined record(s) → {summary.publications} publication(s), "
                   f"{summary.mentions} mention(s), {summary.conflicts} conflict(s) between duplicates")
-    if summary.ignored:
-        console.print(f"ignored {len(summary.ignored)} hidden file(s): {', '.join(summary.ignored[:5])}")
     for reason in summary.quarantined[:20]:
         console.print(f"  quarantined: {reason}")
     if len(summary.quarantined) > 20:

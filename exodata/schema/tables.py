@@ -145,7 +145,8 @@ SEED_RECORDS = Table(
               required=True, minimum=0),
         Field("format", "string", "The reader that handled it; null when no reader accepted the file."),
         Field("encoding", "string", "The text encoding the file was decoded from."),
-        Field("sha256", "string", "sha256 of the file's bytes.", required=True, pattern=r"^[0-9a-f]{64}$"),
+        Field("sha256", "string", "sha256 of the file's bytes; null when the entry was not read as a file (a "
+              "symbolic link, which is never followed).", pattern=r"^[0-9a-f]{64}$"),
         Field("status", "string", "What became of the record.", required=True, enum=STATUSES),
         Field("publication_id", "string", "The publication this record compiled or merged into; null when "
               "quarantined."),

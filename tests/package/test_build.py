@@ -124,3 +124,17 @@ def test_a_failure_while_writing_leaves_the_previous_package(tmp_path, monkeypat
 def test_parallel_build_gives_the_same_bytes(tmp_path, built_package):
     build(SEEDS, tmp_path, jobs=2)
     assert snapshot(tmp_path) == snapshot(built_package)
+
+
+def test_hidden_files_and_symlinks_are_quarantined_not_dropped(tmp_path):
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    shutil.copy(next(SEEDS.glob("000_*")), seeds / "sub")
+    (seeds / ".DS_Store").write_bytes(b"\0\1")
+    (seeds / "link.txt").symlink_to(next(SEEDS.glob("001_*")))
+    build(seeds, tmp_path / "out")
+    records = pl.read_parquet(tmp_path / "out" / "data" / "seed_records.parquet")
+    by_file = {row["file"]: row for row in records.iter_rows(named=True)}
+    assert by_file["sub/" + next(SEEDS.glob("000_*")).name]["status"] == "compiled"
+    assert by_file[".DS_Store"]["status"] == "quarantined" and "hidden" in by_file[".DS_Store"]["reason"]
+    assert by_file["link.txt"]["status"] == "quarantined" and "symbolic link" in by_file["link.txt"]["reason"]
