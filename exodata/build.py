@@ -144,7 +144,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
 
     from exodata.assemble import assemble
     from exodata.checks import check_tables, format_issues
-    from exodata.package import write_package
+    from exodata.package import UnsafeOutputError, write_package
 
     if not seeds.is_dir():
         raise BuildError(f"seeds directory {seeds} does not exist")
@@ -189,6 +189,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     seeds_hashes = (seed_rows.filter(pl.col("sha256").is_not_null()).unique(["file"]).sort("file")
                     .select("file", "sha256").iter_rows())
     metadata = descriptor_metadata(summary, list(seeds_hashes))
-    write_package(frames, out, metadata)
+    try:
+        write_package(frames, out, metadata)
+    except UnsafeOutputError as refused:
+        raise BuildError(str(refused)) from None
     lap("write")
     return summary

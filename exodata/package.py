@@ -178,12 +178,48 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+class UnsafeOutputError(Exception):
+    """The output directory holds files a build would replace but did not write: nothing was touched."""
+
+
+def foreign_files(out: Path) -> list[str]:
+    """Files in ``out/data`` and ``out/schemas`` that the package already there does not list.
+
+    A build replaces those two folders whole, so anything else in them would be lost: the caller refuses.
+    """
+    listed: set[str] = set()
+    descriptor = out / DESCRIPTOR
+    if descriptor.is_file():
+        try:
+            for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
+                listed.update(str(p) for p in (resource.get("path"), resource.get("schema"),
+                                               (resource.get(PARQUET_KEY) or {}).get("path")) if p)
+        except (ValueError, AttributeError, TypeError):
+            pass  # an unreadable descriptor lists nothing: every file counts as foreign
+    found = []
+    for folder in ("data", "schemas"):
+        if (out / folder).is_dir():
+            for path in sorted((out / folder).rglob("*")):
+                relative = path.relative_to(out).as_posix()
+                if (path.is_file() or path.is_symlink()) and relative not in listed:
+                    found.append(relative)
+    return found
+
+
 def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any], *,
                   check=None) -> dict[str, Any]:
     """Write the package into ``out`` atomically.
 
     ``check(staging_dir)`` runs on the staged package before the swap; if it raises, nothing in ``out`` changes.
+    Refuses (:class:`UnsafeOutputError`) when ``out/data`` or ``out/schemas`` hold files the previous package
+    does not list, since the swap would delete them.
     """
+    foreign = foreign_files(out)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UnsafeOutputError(
+            f"{out} holds files that are not part of an exodata package ({shown}); a build replaces data/ and "
+            "schemas/ whole, so it would delete them: move them away or choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".exodata-staging-{os.getpid()}"
     _remove(staging)

@@ -138,3 +138,20 @@ def test_hidden_files_and_symlinks_are_quarantined_not_dropped(tmp_path):
     assert by_file["sub/" + next(SEEDS.glob("000_*")).name]["status"] == "compiled"
     assert by_file[".DS_Store"]["status"] == "quarantined" and "hidden" in by_file[".DS_Store"]["reason"]
     assert by_file["link.txt"]["status"] == "quarantined" and "symbolic link" in by_file["link.txt"]["reason"]
+
+
+def test_build_refuses_to_delete_files_it_did_not_write(tmp_path, built_package):
+    out = tmp_path / "project"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "my_results.csv").write_text("precious\n")
+    with pytest.raises(BuildError, match="my_results.csv"):
+        build(SEEDS, out)
+    assert (out / "data" / "my_results.csv").read_text() == "precious\n"
+    assert not (out / "datapackage.json").exists()
+
+
+def test_rebuilding_over_a_package_is_allowed(tmp_path, built_package):
+    out = tmp_path / "out"
+    shutil.copytree(built_package, out)
+    build(SEEDS, out)
+    assert snapshot(out) == snapshot(built_package)
