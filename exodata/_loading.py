@@ -52,7 +52,18 @@ def package_dir(path: str | Path | None = None) -> Path:
 
 
 def read_descriptor(directory: Path) -> dict[str, Any]:
-    return json.loads((directory / _DESCRIPTOR).read_text(encoding="utf-8"))
+    """The package descriptor, checked for the shape ``load`` relies on (a list of named resources)."""
+    path = directory / _DESCRIPTOR
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"invalid descriptor {path}: {error}; rebuild with `exodata build`") from None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) for r in resources):
+        raise ValueError(f"invalid descriptor {path}: 'resources' must be a list of objects with a 'name'; "
+                         "check it with `exodata validate`")
+    return descriptor
 
 
 def safe_path(directory: Path, relative: Any) -> Path:
@@ -74,7 +85,10 @@ def tables(path: str | Path | None = None) -> list[str]:
 
 
 def _parquet_path(directory: Path, resource: dict[str, Any]) -> Path:
-    entry = resource.get(_PARQUET_KEY) or {}
+    entry = resource.get(_PARQUET_KEY)
+    if not isinstance(entry, dict):
+        raise ValueError(f"table {resource['name']!r} has no '{_PARQUET_KEY}' object in the descriptor; "
+                         "check the package with `exodata validate`")
     return safe_path(directory, entry.get("path"))
 
 

@@ -67,7 +67,19 @@ def validate_package(path: str | Path | None = None) -> list[Issue]:
     except (OSError, json.JSONDecodeError) as error:
         return [Issue(table="-", file=DESCRIPTOR, message=f"cannot be read as JSON: {error}")]
     issues: list[Issue] = []
-    resources = {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(listed, list):
+        return [Issue(table="-", file=DESCRIPTOR, message="has no 'resources' list")]
+    resources = {}
+    for position, resource in enumerate(listed):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            issues.append(Issue(table="-", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
+            continue
+        for key in (PARQUET_KEY, "exodata:schema"):
+            if not isinstance(resource.get(key, {}), dict):
+                issues.append(Issue(table=resource["name"], file=DESCRIPTOR, message=f"'{key}' is not an object"))
+                resource = {**resource, key: {}}
+        resources[resource["name"]] = resource
     for name in sorted(set(resources) - set(TABLES)):
         issues.append(Issue(table=str(name), file=DESCRIPTOR, message="unknown table in the descriptor"))
     frames: dict[str, pl.DataFrame] = {}
@@ -83,9 +95,15 @@ def validate_package(path: str | Path | None = None) -> list[Issue]:
         issues += found
         schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get("exodata:schema") or {})
         issues += found
-        if schema_path is not None and json.loads(schema_path.read_text(encoding="utf-8")) != table_schema(table):
-            issues.append(Issue(table=name, file=resource.get("schema"),
-                                message="differs from the schema this version of exodata declares"))
+        if schema_path is not None:
+            try:
+                declared = json.loads(schema_path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                issues.append(Issue(table=name, file=resource.get("schema"), message=f"is not JSON: {error}"))
+            else:
+                if declared != table_schema(table):
+                    issues.append(Issue(table=name, file=resource.get("schema"),
+                                        message="differs from the schema this version of exodata declares"))
         if parquet_path is None:
             continue
         try:

@@ -72,3 +72,9 @@ def test_load_does_not_import_pandera_or_frictionless(built_package):
             "print(','.join(m for m in ('pandera', 'frictionless', 'pandas') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_load_names_a_malformed_descriptor(package_copy):
+    (package_copy / "datapackage.json").write_text(json.dumps({"resources": [{"path": "x"}]}))
+    with pytest.raises(ValueError, match="invalid descriptor"):
+        exodata.load(path=package_copy)

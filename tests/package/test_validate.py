@@ -100,3 +100,20 @@ def test_mention_offsets_are_checked(package_copy):
     _rewrite(package_copy, "mentions", lambda f: f.with_columns(
         pl.when(pl.int_range(pl.len()) == 0).then(pl.col("start") + 1).otherwise(pl.col("start")).alias("start")))
     assert any("table mentions" in m and "offsets" in m for m in messages(package_copy))
+
+
+def test_malformed_schema_file_and_descriptor_entries_are_named_not_crashed(package_copy):
+    (package_copy / "schemas" / "publications.json").write_text("{not json")
+    descriptor = json.loads((package_copy / "datapackage.json").read_text())
+    descriptor["resources"][1]["exodata:parquet"] = "data/authors.parquet"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    found = messages(package_copy)
+    assert any("schemas/publications.json" in m and "not JSON" in m for m in found), found
+    assert any("authors" in m and "exodata:parquet" in m for m in found), found
+    result = CliRunner().invoke(app, ["validate", str(package_copy)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_descriptor_without_resources_is_one_clear_problem(package_copy):
+    (package_copy / "datapackage.json").write_text(json.dumps({"name": "exodata", "resources": {"a": 1}}))
+    assert messages(package_copy) == ["datapackage.json, table -: has no 'resources' list"]
