@@ -22,16 +22,18 @@ def clean_text(value: str | None) -> str | None:
     values such as abstracts.  Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
 
     Most values are ASCII (which CPython knows without looking at the characters): those are NFC already and
-    hold no zero-width character, so only the others are normalised and searched.
+    hold no zero-width character, so only the others are searched and normalised.  Zero-width characters go
+    first and NFC comes last: a zero-width character between a letter and its combining mark would otherwise
+    block the composition, and removing it afterwards would leave text that is not NFC.
     """
     if value is None:
         return None
     text = value
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        if _ZERO_WIDTH.search(text) is not None:
-            text = _ZERO_WIDTH.sub("", text)
-    text = " ".join(text.split())
+    if text.isascii():
+        return " ".join(text.split()) or None
+    if _ZERO_WIDTH.search(text) is not None:
+        text = _ZERO_WIDTH.sub("", text)
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
     return text or None
 
 

@@ -47,11 +47,11 @@ def test_clean_text(raw, clean):
 @given(st.text(alphabet=st.sampled_from(list("ab \n\t\r\x0b\x0c\x1c\x85\u00a0\u2000\u2009\u200a\u200b\u2028"
                                              "\u202f\u205f\u3000\ufeff\u0301e")), max_size=30) | st.text(max_size=30))
 def test_clean_text_collapses_every_unicode_space_run(raw):
-    """The definition: zero-width characters dropped, each run of Unicode white space one space, trimmed."""
-    text = unicodedata.normalize("NFC", raw)
-    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    """The definition: zero-width characters dropped, each run of Unicode white space one space, trimmed,
+    then NFC (last, so that a removed zero-width character cannot leave an uncomposed pair)."""
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff]", "", raw)
     text = re.sub(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text).strip()
-    assert clean_text(raw) == (text or None)
+    assert clean_text(raw) == (unicodedata.normalize("NFC", text) or None)
 
 
 @pytest.mark.parametrize(("raw", "clean"), [("Exosomes;", "Exosomes"), ("Sepsis ; ", "Sepsis"),
@@ -269,3 +269,10 @@ def test_all_caps_words_as_defined(word):
     letters = [c for c in word if c.isalpha()]
     expected = len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.isascii() for c in letters)
     assert _is_caps(word) == expected
+
+
+def test_clean_text_composes_across_a_removed_zero_width_character():
+    from exodata.normalise.text import clean_text
+
+    assert clean_text("e\u200b\u0301") == "\u00e9"
+    assert clean_text(clean_text("e\u200b\u0301")) == clean_text("e\u200b\u0301")
