@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
 from exodata.rows import SOURCE, STAGED
 from exodata.schema import TABLES
+from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
 
 if TYPE_CHECKING:
     import polars as pl
 
-MENTION_FIELD_ORDER = ("title", "title_vernacular", "abstract", "keyword")
-ANNOTATED_FIELDS = ("title", "title_vernacular", "abstract")
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
@@ -94,7 +93,7 @@ def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.D
     """Per (publication, concept): the label, how many mentions, and in which fields (in field order)."""
     import polars as pl
 
-    order = pl.Enum(list(MENTION_FIELD_ORDER))
+    order = pl.Enum(list(MENTION_FIELDS))
     summary = (
         mentions.group_by("publication_id", "concept_id")
         .agg(pl.col("category").first(), pl.len().cast(pl.Int64).alias("mention_count"),

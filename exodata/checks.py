@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exodata.schema import TABLES, Table
+from exodata.schema.tables import ANNOTATED_FIELDS
 
 if TYPE_CHECKING:
     import polars as pl
 
-#: Fields of ``publications`` that mentions and quantities may point into (``keyword`` is handled apart).
-TEXT_FIELDS = ("title", "title_vernacular", "abstract")
 
 
 @dataclass(frozen=True)
@@ -109,8 +108,8 @@ def _offset_rows(frame: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Dat
     """Rows of a mentions-like table joined with the text they point into (column ``source``)."""
     import polars as pl
 
-    publications = frames["publications"].select("publication_id", *TEXT_FIELDS)
-    texts = publications.unpivot(index="publication_id", on=list(TEXT_FIELDS), variable_name="field",
+    publications = frames["publications"].select("publication_id", *ANNOTATED_FIELDS)
+    texts = publications.unpivot(index="publication_id", on=list(ANNOTATED_FIELDS), variable_name="field",
                                  value_name="source")
     in_fields = frame.join(texts, on=["publication_id", "field"], how="left")
     if "keyword_position" not in frame.columns:

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from exodata.decode import MAX_SEED_BYTES, decode
 from exodata.model import RawRecord, Record
+from exodata.schema.tables import ANNOTATED_FIELDS
 
 T = TypeVar("T")
 
@@ -33,8 +34,7 @@ SECONDS_PER_MEGABYTE = 10.0
 #: Fields of which a compiled record must have at least one: without any, there is nothing to compile.
 IDENTIFYING_FIELDS = ("title", "doi", "pmid", "pmcid", "abstract")
 
-#: Fields the annotator reads (with the keywords), and those quantities are taken from.
-ANNOTATED_FIELDS = ("title", "title_vernacular", "abstract")
+#: Fields vesicle quantities are taken from (a vernacular title states none in English).
 QUANTITY_FIELDS = ("title", "abstract")
 
 

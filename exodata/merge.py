@@ -24,6 +24,7 @@ from typing import Any
 
 from exodata.model import Record
 from exodata.schema import TABLES
+from exodata.schema.tables import CHILD_TABLES
 
 #: Lower rank = more trusted when records disagree.
 FORMAT_RANK = {name: rank for rank, name in enumerate((
@@ -34,7 +35,7 @@ FORMAT_RANK = {name: rank for rank, name in enumerate((
 #: The publication columns a record can give (in table order), i.e. all but the id and the merge count.
 PUBLICATION_COLUMNS = tuple(c for c in TABLES["publications"].column_names
                             if c not in ("publication_id", "record_count"))
-LIST_TABLES = ("authors", "affiliations", "keywords", "funders")
+LIST_TABLES = CHILD_TABLES  # each kept whole from one record of a duplicate group
 
 _NOT_FOLDED = re.compile("[\\W_\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 

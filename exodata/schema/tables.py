@@ -14,6 +14,8 @@ PMCID_PATTERN = r"^PMC\d+$"
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
 CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
+#: The publication text fields the annotator reads (with the keywords) and mentions point into.
+ANNOTATED_FIELDS = MENTION_FIELDS[:3]
 STATUSES = ("compiled", "duplicate", "quarantined")
 CHILD_TABLES = ("authors", "affiliations", "keywords", "funders")
 
