@@ -1,8 +1,8 @@
 """``exodata build``: seeds in, a validated Frictionless package out.
 
-The flow (see docs/architecture.md): list the seed files → compile each (decode, detect, read, normalise:
-a pure map, in worker processes with ``jobs > 1``) → merge duplicates → annotate → assemble the tables →
-validate every table (pandera, keys, offsets) → write atomically.  Validation failures stop the write
+The flow (see docs/architecture.md): list the seed files → compile and stage each (decode, detect, read,
+normalise, annotate, turn into columns: a pure map, in worker processes with ``jobs > 1``) → merge
+duplicates and assemble the tables → validate every table (pandera, keys, offsets) → write atomically.  Validation failures stop the write
 and name table, column, row and value; bad seeds never stop the build, they become quarantined rows.
 """
 
