@@ -37,6 +37,12 @@ PUBLICATION_COLUMNS = tuple(c for c in TABLES["publications"].column_names
                             if c not in ("publication_id", "record_count"))
 LIST_TABLES = CHILD_TABLES  # each kept whole from one record of a duplicate group
 
+#: A title key needs a title specific enough to identify a work: not too short, and not one of the generic
+#: titles every journal reuses (an erratum by the same author in the same year is not the same paper).
+MIN_TITLE_KEY = 20
+GENERIC_TITLES = ("erratum", "corrigendum", "correction", "retraction", "editorial", "expressionofconcern",
+                  "reply", "letter", "comment")
+
 _NOT_FOLDED = re.compile("[\\W_\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
@@ -74,9 +80,10 @@ def match_keys(record: Record) -> list[tuple[str, str]]:
         if value is not None:
             keys.append((name, str(value)))
     title, year = record.get("title"), record.get("year")
-    if title and year:
+    folded = _fold(title) if title else ""
+    if year and len(folded) >= MIN_TITLE_KEY and not folded.startswith(GENERIC_TITLES):
         first = record.authors[0].family_name if record.authors else None
-        keys.append(("title", f"{_fold(title)}|{year}|{_fold(first or '')}"))
+        keys.append(("title", f"{folded}|{year}|{_fold(first or '')}"))
     if not keys:  # nothing else identifies it: identical content is the same work
         keys.append(("content", content_id(record)))
     return keys

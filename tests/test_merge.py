@@ -109,3 +109,11 @@ def test_no_two_groups_can_share_an_identifier():
     a = record(pmid=5, pmcid="PMC1", title="T", year=2020)
     b = record(pmid=5, pmcid="PMC2", title="T", year=2020)
     assert groups_of(a, b) == [0, 0]  # the PMID decides; the PMCIDs are a reported conflict
+
+
+def test_generic_or_short_titles_do_not_link_records():
+    erratum_a = record(title="Erratum", year=2021, authors=[("Pu", "Q")], abstract="Corrects figure 2.")
+    erratum_b = record(title="Erratum", year=2021, authors=[("Pu", "Q")], abstract="Corrects table 1.")
+    assert groups_of(erratum_a, erratum_b) == [0, 1]
+    assert groups_of(record(title="Correction to: Exosomes in sepsis and beyond", year=2021),
+                     record(title="Correction to: Exosomes in sepsis and beyond", year=2021)) == [0, 1]
