@@ -243,7 +243,7 @@ class Annotator:
         self._microrna = self.concepts.get(MICRORNA_CLASS)
         self._disease = self.concepts.get("MONDO:0000001")  # heads composed "liver injury" phrases
         self._repair = self.concepts.get("GO:0031099")  # heads composed "tissue repair" phrases
-        self._short_texts: dict[str, list[_Candidate]] = {}
+        self._short_texts: dict[str, tuple[list[_Candidate], list[tuple[str, str, int, int, str]]]] = {}
 
     # -- candidates ----------------------------------------------------------------------------------
 
@@ -260,18 +260,19 @@ class Annotator:
         abbreviations: list[_Candidate] = []
         adjectives: list[tuple[int, int, Concept]] = []
         if key:
+            no_term, candidate = _NO_TERM, _candidate  # locals: this loop runs ~35 times per abstract
             for key_end, (length, term, adjective, forms) in self._automaton.iter(key):
                 start = index[key_end - length + 1]
                 end = index[key_end] + 1
-                if glued[start] or glued[end]:  # not on a word boundary
+                if glued[start] or glued[end]:  # not on a word boundary (half the hits)
                     continue
-                if term is not _NO_TERM:
-                    full.append(_candidate((start, end, term, 0)))
+                if term is not no_term:
+                    full.append(candidate((start, end, term, 0)))
                 elif adjective is not None:
                     adjectives.append((start, end, adjective))
                 for form, concept in forms:
                     if text[start:end] == form:
-                        abbreviations.append(_candidate((start, end, concept, 0)))
+                        abbreviations.append(candidate((start, end, concept, 0)))
         if len(self._odd_abbreviations):
             abbreviations += self._odd_abbreviation_candidates(text, glued)
             abbreviations.sort(key=lambda c: (c.end, c.start))  # scan order: by end, longer first
@@ -319,7 +320,7 @@ class Annotator:
     # -- selection -----------------------------------------------------------------------------------
 
     @staticmethod
-    def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    def _select(candidates: list[_Candidate], length: int) -> list[_Candidate]:
         """Longest match wins; among equal spans the listed term wins; chosen spans never overlap.
 
         Candidates are tried longest first, then by lower rank, then by earlier start, ties kept in list order
@@ -330,7 +331,7 @@ class Annotator:
         if not candidates:
             return []
         order = sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(candidates)])
-        taken = bytearray(max(c[1] for c in candidates))
+        taken = bytearray(length)  # of the text: every candidate ends within it
         chosen: list[_Candidate] = []
         for *_, i in order:
             start, end = candidates[i][0], candidates[i][1]
@@ -339,20 +340,22 @@ class Annotator:
                 taken[start:end] = b"\x01" * (end - start)
         return chosen
 
-    def _annotate_text(self, text: str) -> list[_Candidate]:
-        """The chosen candidates of one text (never modified by callers).
+    def _annotate_text(self, text: str) -> tuple[list[_Candidate], list[tuple[str, str, int, int, str]]]:
+        """The chosen candidates of one text and their :func:`_mention_rows` (never modified by callers).
 
         Short texts are remembered: they are mostly keywords, and a corpus repeats the same few hundred
         keywords ("Exosomes", "Mesenchymal stem cells") on most of its records.  The memory is bounded: it
         is emptied when full.
         """
         if len(text) > SHORT_TEXT:
-            return self._find_in_text(text)
+            chosen = self._find_in_text(text)
+            return chosen, _mention_rows(text, chosen)
         found = self._short_texts.get(text)
         if found is None:
             if len(self._short_texts) >= SHORT_TEXTS_KEPT:
                 self._short_texts.clear()
-            found = self._short_texts[text] = self._find_in_text(text)
+            chosen = self._find_in_text(text)
+            found = self._short_texts[text] = (chosen, _mention_rows(text, chosen))
         return found
 
     def _find_in_text(self, text: str) -> list[_Candidate]:
@@ -367,7 +370,7 @@ class Annotator:
                 self._repair,
                 {(c[0], c[1]): c[2] for c in full if c[2] is not None},
             )
-        chosen = self._select(candidates)
+        chosen = self._select(candidates, len(text))
         return chosen + self._qualified_processes(candidates, chosen)
 
     @staticmethod
@@ -378,8 +381,9 @@ class Annotator:
         one place where two mentions overlap.
         """
         extra: list[_Candidate] = []
-        for candidate in candidates:
-            if candidate.concept is None or candidate.concept.category != "process" or candidate in chosen:
+        processes = [c for c in candidates if c[2] is not None and c[2].category == "process"]
+        for candidate in processes:
+            if candidate in chosen:
                 continue
             hosts = [c for c in chosen if c.start < candidate.end and candidate.start < c.end]
             if (
@@ -410,12 +414,12 @@ class Annotator:
         # Sources come in FIELD_ORDER and keyword order, so sorting each source by (start, concept id) and
         # concatenating is the stable sort of all mentions by (field, keyword position, start, concept id).
         mentions: list[Mention] = []
-        for name, position, text, candidates in chosen:
+        for name, position, text, (candidates, rows) in chosen:
             if defined:
-                candidates = self._add_defined(text, candidates, defined)
-            found = sorted([(c[0], c[2].concept_id, i, c) for i, c in enumerate(candidates) if c[2] is not None])
-            for start, concept_id, _, (_, end, concept, _) in found:
-                mentions.append(_mention((concept_id, concept.category, name, position, start, end, text[start:end])))
+                extended = self._add_defined(text, candidates, defined)
+                if extended is not candidates:
+                    rows = _mention_rows(text, extended)
+            mentions += [_mention((cid, category, name, position, s, e, t)) for cid, category, s, e, t in rows]
         return mentions
 
     # -- abbreviations defined in the record ---------------------------------------------------------
@@ -423,11 +427,12 @@ class Annotator:
     def _defined_abbreviations(self, chosen) -> dict[str, Concept]:
         """ABBR -> concept for every "long form (ABBR)" whose long form is a mention and ABBR is not listed."""
         defined: dict[str, Concept] = {}
-        for _name, _position, text, candidates in chosen:
-            if "(" not in text:  # no definition can follow any mention here
+        for _name, _position, text, (candidates, _rows) in chosen:
+            ends = _definition_ends(text)
+            if not ends:
                 continue
             for candidate in candidates:
-                if candidate.concept is None:
+                if candidate.concept is None or candidate.end not in ends:
                     continue
                 match = _DEFINITION.match(text, candidate.end)
                 if not match:
@@ -451,7 +456,32 @@ class Annotator:
                 if any(start < c.end and c.start < end for c in candidates):
                     continue
                 extra.append(_candidate((start, end, concept, 0)))
-        return candidates + Annotator._select(extra) if extra else candidates
+        return candidates + Annotator._select(extra, len(text)) if extra else candidates
+
+
+def _mention_rows(text: str, candidates: list[_Candidate]) -> list[tuple[str, str, int, int, str]]:
+    """``(concept id, category, start, end, text)`` of each mention, sorted by start then concept id (stably).
+
+    Kept per text, so that a remembered keyword does not sort and slice its mentions again on every record.
+    """
+    found = sorted([(c[0], c[2].concept_id, i, c) for i, c in enumerate(candidates) if c[2] is not None])
+    return [(concept_id, concept.category, start, end, text[start:end]) for start, concept_id, _, (_, end, concept, _) in found]
+
+
+def _definition_ends(text: str) -> set[int]:
+    """Where a mention must end for ``_DEFINITION`` to match after it: at an "(" or white space leading to one.
+
+    (``\\s`` of a str pattern is ``str.isspace``.)  Most mentions end elsewhere; they skip the pattern.
+    """
+    ends: set[int] = set()
+    at = text.find("(")
+    while at >= 0:
+        start = at
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        ends.update(range(start, at + 1))
+        at = text.find("(", at + 1)
+    return ends
 
 
 def _abbreviates(abbreviation: str, long_form: str) -> bool:

@@ -132,16 +132,23 @@ def match_key_and_junctions(text: str) -> tuple[str, memoryview, bytes]:
     """
     import numpy as np
 
-    if text.isascii():  # most texts: one byte per character, no clipping needed
-        classes = _class_table()[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    if text.isascii():  # most texts: one byte per character, and bytes.translate builds the key in one C call
+        data = text.encode("ascii")
+        classes = _class_table()[np.frombuffer(data, dtype=np.uint8)]
+        key = data.translate(_ASCII_LOWER, _ASCII_SKIPPED).decode("ascii")
     else:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         classes = _class_table()[np.minimum(codes, _BEYOND_BMP)]
-    index = np.flatnonzero(classes & _KEPT)
+        key = _key_of_kept(text)
     word = classes >= _WORD
-    glued = np.zeros(len(text) + 1, dtype=np.bool_)
-    np.logical_and(word[:-1], word[1:], out=glued[1:-1])
-    return _key_of_kept(text), memoryview(index), glued.tobytes()
+    glued = b"\0" + (word[:-1] & word[1:]).tobytes() + b"\0" if len(text) else b"\0"
+    return key, memoryview((classes & _KEPT).nonzero()[0]), glued
+
+
+#: ``bytes.translate`` arguments giving the key of an ASCII text: upper case to lower; white space (as
+#: ``str.isspace`` has it, which includes U+001C-U+001F), hyphen, apostrophe and backtick dropped.
+_ASCII_LOWER = bytes(range(256)).lower()
+_ASCII_SKIPPED = bytes(code for code in range(128) if chr(code).isspace() or chr(code) in _SKIPPED)
 
 
 def _key_of_kept(text: str) -> str:

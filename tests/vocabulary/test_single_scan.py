@@ -63,3 +63,19 @@ def test_forms_the_key_cannot_find_are_searched_in_the_text():
     text = "-X1 AΣ İL Q' AB xAΣ AB-X1 Q'B"
     assert abbreviation_spans_found(annotator, text) == abbreviation_spans_by_search(annotator, text)
     assert [m.text for m in annotator.annotate({"abstract": text})] == ["-X1", "AΣ", "İL", "Q'", "AB", "AB", "-X1", "Q'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_texts_take_the_translate_path_to_the_same_key(text):
+    key, index, _glued = match_key_and_junctions(text)
+    assert (key, list(index)) == match_key(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["(", ")", " ", "\u2003", "\n", "ALF", "a", "MSCs", "x)"]), max_size=15).map("".join))
+def test_definitions_are_only_looked_for_where_one_can_start(text):
+    from exodata.vocabulary.matcher import _DEFINITION, _definition_ends
+
+    can_match = {p for p in range(len(text) + 1) if _DEFINITION.match(text, p)}
+    assert can_match <= _definition_ends(text)
