@@ -72,19 +72,18 @@ def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
     }
 
 
-def _keep(name: str, rows: pl.DataFrame, keep: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.LazyFrame:
     """The staged rows of one table that the merge keeps for the records of duplicate groups."""
     import polars as pl
 
+    lists, fields, columns = keep["lists"].lazy(), keep["fields"].lazy(), keep["columns"].lazy()
     if name in LIST_TABLES or name == "author_affiliations":
-        return rows.join(keep["lists"].filter(pl.col("table") == name).drop("table"), on=list(SOURCE), how="semi")
+        return rows.join(lists.filter(pl.col("table") == name).drop("table"), on=list(SOURCE), how="semi")
     if name in ("mentions", "vesicle_quantities"):
-        return rows.join(keep["fields"], on=[*SOURCE, "field"], how="semi")
+        return rows.join(fields, on=[*SOURCE, "field"], how="semi")
     if name == "provenance":
-        values = rows.filter(pl.col("table") == "publications").join(keep["columns"], on=[*SOURCE, "column"],
-                                                                      how="semi")
-        lists = rows.filter(pl.col("table") != "publications").join(keep["lists"], on=[*SOURCE, "table"],
-                                                                     how="semi")
+        values = rows.filter(pl.col("table") == "publications").join(columns, on=[*SOURCE, "column"], how="semi")
+        lists = rows.filter(pl.col("table") != "publications").join(lists, on=[*SOURCE, "table"], how="semi")
         return pl.concat([values, lists])
     raise KeyError(name)
 
@@ -114,7 +113,11 @@ def concept_table() -> pl.DataFrame:
 
 
 def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Every contract table from the concatenated staged frames of all seeds."""
+    """Every contract table from the concatenated staged frames of all seeds.
+
+    Consumes ``staged``: each staged frame is removed from the dict once its table is built, so that the
+    build never holds a table twice.
+    """
     import polars as pl
 
     records = staged["records"].with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
@@ -132,12 +135,13 @@ def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     for name in STAGED:
         if name == "publications":
             continue
-        rows = staged[name].join(ids, on=list(SOURCE), how="inner")
+        # one lazy plan per table, and the staged frame is dropped as soon as its table exists
+        rows = staged.pop(name).lazy().join(ids.lazy(), on=list(SOURCE), how="inner")
         kept = pl.concat([rows.filter(pl.col("single")), _keep(name, rows.filter(~pl.col("single")), keep)])
         tables[name] = kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")).select(
-            TABLES[name].column_names)
+            TABLES[name].column_names).collect()
 
-    singles = staged["publications"].join(ids.filter(pl.col("single")), on=list(SOURCE), how="semi")
+    singles = staged.pop("publications").join(ids.filter(pl.col("single")), on=list(SOURCE), how="semi")
     merged_rows = _frame("publications", [
         tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
               for c in TABLES["publications"].column_names) for group in merged])

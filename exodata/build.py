@@ -164,11 +164,10 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     for staged in compile_all(files, jobs, progress):
         for name, frame in staged.items():
             parts.setdefault(name, []).append(frame)
-    staged = {name: pl.concat(frames, rechunk=True) for name, frames in parts.items()}
+    staged = {name: pl.concat(frames, rechunk=False) for name, frames in parts.items()}  # no copy
     del parts
     lap("compile", "merging duplicates and assembling tables")
-    frames = assemble(staged)
-    del staged
+    frames = assemble(staged)  # consumes the staged frames table by table, freeing them as it goes
     lap("merge and assemble", "validating every table")
     seed_rows = frames["seed_records"]
     summary.quarantined = seed_rows.filter(pl.col("status") == "quarantined")["reason"].to_list()
