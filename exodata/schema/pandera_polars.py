@@ -44,8 +44,12 @@ def _checks(field: Field) -> list:
 
 
 @cache
-def pandera_schema(table: Table) -> pa.DataFrameSchema:
-    """The pandera schema of ``table``: dtypes, nullability, constraints, primary-key uniqueness, no extra columns."""
+def pandera_schema(table: Table, unique_key: bool = True) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``: dtypes, nullability, constraints, primary-key uniqueness, no extra columns.
+
+    ``unique_key=False`` leaves out the primary-key uniqueness, for validating a large table slice by slice
+    (the caller then checks the key over the whole table).
+    """
     import pandera.polars as pa
 
     dtypes = polars_schema(table)
@@ -55,6 +59,6 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
         for f in table.fields
     }
     return pa.DataFrameSchema(
-        columns, name=table.name, strict=True, ordered=True, unique=list(table.primary_key),
+        columns, name=table.name, strict=True, ordered=True, unique=list(table.primary_key) if unique_key else None,
         description=table.description,
     )

@@ -98,3 +98,15 @@ def test_table_schemas_are_valid_json_with_descriptions():
     for name, table in TABLES.items():
         schema = json.loads(dump_json(table_schema(table)))
         assert all(f.get("description") for f in schema["fields"]), name
+
+
+def test_large_tables_are_checked_in_slices_with_the_same_verdicts(monkeypatch):
+    import exodata.checks
+
+    monkeypatch.setattr(exodata.checks, "CHUNK_ROWS", 2)
+    rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in range(5)]
+    bad = _publication(publication_id="doi:10.1000/3", doi="not a doi")
+    issues = check_schema("publications", pl.concat([*rows, bad]))
+    assert any(i.column == "doi" and i.value == "not a doi" and "10.1000/3" in (i.row or "") for i in issues)
+    assert any("primary key uniqueness" in i.message for i in issues)
+    assert check_schema("publications", pl.concat(rows)) == []
