@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from exodata.model import Located, RawRecord
+from exodata.readers._page import read_page
 
 FORMAT = "aggregator_page"
 
@@ -62,13 +63,7 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of an aggregator fragment; quarantined when none of its sections has content."""
-    try:
-        if not accepts(text):
-            return []
-        return [_read(text)]
-    except Exception as error:  # a reader never raises: say where it broke instead
-        return [RawRecord(format=FORMAT, index=0, span=(0, len(text)),
-                          quarantine=f"aggregator fragment could not be read ({type(error).__name__}: {error})")]
+    return read_page(text, accepts, _read, FORMAT, "aggregator fragment")
 
 
 def _read(text: str) -> RawRecord:

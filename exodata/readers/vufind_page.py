@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
+from exodata.readers._page import read_page
 
 FORMAT = "vufind_page"
 
@@ -117,13 +118,7 @@ def _split_authors(value: Located, spanish: bool) -> list[Located]:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of a VuFind page; quarantined when the page has no title line."""
-    try:
-        if not accepts(text):
-            return []
-        return [_read(text)]
-    except Exception as error:  # a reader never raises: say where it broke instead
-        return [RawRecord(format=FORMAT, index=0, span=(0, len(text)),
-                          quarantine=f"VuFind page could not be read ({type(error).__name__}: {error})")]
+    return read_page(text, accepts, _read, FORMAT, "VuFind page")
 
 
 def _read(text: str) -> RawRecord:

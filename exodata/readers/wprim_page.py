@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
+from exodata.readers._page import read_page
 
 FORMAT = "wprim_page"
 
@@ -161,13 +162,7 @@ def _read_from(record: RawRecord, section: _Section) -> None:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of a WPRIM page; quarantined when it has no English title line."""
-    try:
-        if not accepts(text):
-            return []
-        return [_read(text)]
-    except Exception as error:  # a reader never raises: report where it broke instead
-        return [RawRecord(format=FORMAT, index=0, span=(0, len(text)),
-                          quarantine=f"WPRIM page could not be read ({type(error).__name__}: {error})")]
+    return read_page(text, accepts, _read, FORMAT, "WPRIM page")
 
 
 def _read(text: str) -> RawRecord:
