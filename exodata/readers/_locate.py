@@ -9,7 +9,7 @@ record, an element), never in the whole file, so that a string repeated in sever
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from exodata.model import Located, RawRecord
@@ -511,3 +511,35 @@ def located_values(text: str, entries: list[TagEntry], values: list[str], proble
         found = locate(text, value, entry.value.start, entry.value.end) if value else None
         located.append(found if found is not None else entry.value)
     return located
+
+
+def read_xml_records(text: str, fmt: str, tags: tuple[str, ...], noun: str, label: str,
+                     read_one: Callable[[str, int, XmlChunk, str], RawRecord]) -> list[RawRecord]:
+    """The ``read()`` of an XML format: one record per element named in ``tags``, parsed safely.
+
+    ``read_one(text, index, chunk, where)`` reads one parsed element; refused XML (entities, size), a file
+    that cannot be parsed at all, a broken element and a reader bug each become a quarantined record saying
+    where (``"<noun> N (line L)"``) and why.  The caller has already checked ``accepts``.
+    """
+    reason = refusal(text)
+    if reason is not None:
+        return [refused_record(fmt, text, reason)]
+    try:
+        chunks = xml_chunks(text, tags)
+    except XmlRefused as refused:
+        return [refused_record(fmt, text, str(refused))]
+    except Exception as err:  # never raise: a whole-file failure is one quarantined record
+        return [refused_record(fmt, text, f"{label} could not be read: {type(err).__name__}: {err}")]
+    records = []
+    lines = LineIndex(text)
+    for index, chunk in enumerate(chunks):
+        where = f"{noun} {index + 1} (line {lines.line(chunk.start)})"
+        if chunk.error is not None:
+            records.append(RawRecord(fmt, index, (chunk.start, chunk.end), quarantine=f"{where}: {chunk.error}"))
+            continue
+        try:
+            records.append(read_one(text, index, chunk, where))
+        except Exception as err:
+            records.append(RawRecord(fmt, index, (chunk.start, chunk.end),
+                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
+    return records

@@ -13,18 +13,14 @@ import re
 
 from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
-    LineIndex,
-    XmlRefused,
     add_affiliation,
     attribute_value,
     element_value,
     first_chars,
     local_name,
     looks_like_elocator,
-    refusal,
-    refused_record,
+    read_xml_records,
     strip_terminal_period,
-    xml_chunks,
     year_in,
 )
 
@@ -43,28 +39,7 @@ def read(text: str) -> list[RawRecord]:
     """One record per PubmedArticle; broken or refused XML gives quarantined records saying why."""
     if not accepts(text):
         return []  # not this format at all: detection decides, nothing to quarantine here
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(FORMAT, text, reason)]
-    try:
-        chunks = xml_chunks(text, ("PubmedArticle", "PubmedBookArticle"))
-    except XmlRefused as refused:
-        return [refused_record(FORMAT, text, str(refused))]
-    except Exception as err:  # never raise: a whole-file failure is one quarantined record
-        return [refused_record(FORMAT, text, f"PubMed XML could not be read: {type(err).__name__}: {err}")]
-    records = []
-    lines = LineIndex(text)
-    for index, chunk in enumerate(chunks):
-        where = f"record {index + 1} (line {lines.line(chunk.start)})"
-        if chunk.error is not None:
-            records.append(RawRecord(FORMAT, index, (chunk.start, chunk.end), quarantine=f"{where}: {chunk.error}"))
-            continue
-        try:
-            records.append(_read_article(text, index, chunk, where))
-        except Exception as err:
-            records.append(RawRecord(FORMAT, index, (chunk.start, chunk.end),
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+    return read_xml_records(text, FORMAT, ("PubmedArticle", "PubmedBookArticle"), "record", "PubMed XML", _read_article)
 
 
 class _Article:
