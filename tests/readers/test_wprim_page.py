@@ -12,9 +12,7 @@ from exodata.normalise import normalise_record
 from exodata.readers import wprim_page as reader
 from tests.normalise.goldcheck import (
     PAGES,
-    all_documents,
     layout_documents,
-    record_mismatches,
     span_mismatches,
     value_span_mismatches,
 )
@@ -27,33 +25,6 @@ def documents(gold_pairs):
     docs = layout_documents(gold_pairs, LAYOUT)
     assert len(docs) >= 7, "expected seeds 001/003/004, dev 200/201 and the variant pages"
     return [(path, path.read_text(encoding="utf-8"), gold) for path, gold in docs]
-
-
-def test_every_layout_b_document_matches_its_gold(documents):
-    failures = {}
-    for path, text, gold in documents:
-        records = reader.read(text)
-        assert len(records) == 1 and records[0].index == 0, path.name
-        assert records[0].quarantine is None, f"{path.name}: {records[0].quarantine}"
-        mismatches = record_mismatches(normalise_record(records[0]), gold)
-        if mismatches:
-            failures[path.name] = mismatches
-    assert not failures, failures
-
-
-def test_every_value_is_located(documents):
-    for path, text, _ in documents:
-        raw = reader.read(text)[0]
-        assert span_mismatches(text, raw) == [], path.name
-        assert value_span_mismatches(text, normalise_record(raw)) == [], path.name
-
-
-def test_accepts_only_layout_b(gold_pairs):
-    for path, gold in all_documents(gold_pairs):
-        text = path.read_text(encoding="utf-8")
-        assert reader.accepts(text) == (gold["layout"] == LAYOUT), path.name
-        if gold["layout"] != LAYOUT:
-            assert reader.read(text) == [], path.name
 
 
 def test_abstract_vernacular_title_and_markers(documents):
