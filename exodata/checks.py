@@ -151,7 +151,8 @@ def _offset_rows(frame: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.Dat
 
 
 def check_offsets(frames: dict[str, pl.DataFrame]) -> list[Issue]:
-    """``<field text>[start:end] == text`` for every mention and every vesicle quantity."""
+    """``<field text>[start:end] == text`` for every mention and every vesicle quantity (checked in slices, since
+    each row is joined with the whole text it points into)."""
     import polars as pl
 
     issues = []
@@ -159,10 +160,14 @@ def check_offsets(frames: dict[str, pl.DataFrame]) -> list[Issue]:
         frame = frames.get(name)
         if frame is None or frame.height == 0:
             continue
-        joined = _offset_rows(frame, frames)
-        sliced = joined.with_columns(
-            pl.col("source").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("found"))
-        bad = sliced.filter(pl.col("found").is_null() | (pl.col("found") != pl.col("text")))
+        # slice by slice: each row carries its whole source text while it is checked
+        parts = []
+        for offset in range(0, frame.height, CHUNK_ROWS):
+            joined = _offset_rows(frame.slice(offset, CHUNK_ROWS), frames)
+            found = pl.col("source").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("found")
+            mismatched = pl.col("found").is_null() | (pl.col("found") != pl.col("text"))
+            parts.append(joined.with_columns(found).filter(mismatched).drop("source"))
+        bad = pl.concat(parts)
         table = TABLES[name]
         for row in bad.head(20).iter_rows(named=True):
             issues.append(Issue(
