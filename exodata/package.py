@@ -129,6 +129,8 @@ def write_table(frame: pl.DataFrame, table: Table, root: Path) -> dict[str, Any]
 def write_files(frames: dict[str, pl.DataFrame], root: Path, metadata: dict[str, Any]) -> dict[str, Any]:
     """Write every table, schema and the descriptor into ``root`` (a fresh directory); return the descriptor.
 
+    Consumes ``frames``: each table is removed from the dict once written.
+
     Tables are written by a small thread pool: polars, pyarrow and hashlib release the GIL while they
     sort, encode, compress and hash, so two cores write two tables at once.  The descriptor lists the
     resources in table order whatever order they finish in.
@@ -137,8 +139,12 @@ def write_files(frames: dict[str, pl.DataFrame], root: Path, metadata: dict[str,
 
     (root / "data").mkdir(parents=True)
     (root / "schemas").mkdir()
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        resources = list(pool.map(lambda table: write_table(frames[table.name], table, root), TABLES.values()))
+    def write_and_release(table: Table) -> dict[str, Any]:
+        # the frame leaves the dict as it is written, so memory falls as the tables are done
+        return write_table(frames.pop(table.name), table, root)
+
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        resources = list(pool.map(write_and_release, TABLES.values()))
     descriptor = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **metadata}
     created = created_timestamp()
     if created:
