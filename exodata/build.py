@@ -144,10 +144,14 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
 
     from exodata.assemble import assemble
     from exodata.checks import check_tables, format_issues
-    from exodata.package import UnsafeOutputError, write_package
+    from exodata.package import UnsafeOutputError, ensure_safe_output, write_package
 
     if not seeds.is_dir():
         raise BuildError(f"seeds directory {seeds} does not exist")
+    try:
+        ensure_safe_output(out)  # before the work, not after it (write_package checks again)
+    except UnsafeOutputError as refused:
+        raise BuildError(str(refused)) from None
     clock = time.perf_counter()
 
     def lap(stage: str, next_stage: str | None = None) -> None:

@@ -212,6 +212,16 @@ def foreign_files(out: Path) -> list[str]:
     return found
 
 
+def ensure_safe_output(out: Path) -> None:
+    """Raise :class:`UnsafeOutputError` when writing a package into ``out`` would delete files it did not write."""
+    foreign = foreign_files(out)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UnsafeOutputError(
+            f"{out} holds files that are not part of an exodata package ({shown}); a build replaces data/ and "
+            "schemas/ whole, so it would delete them: move them away or choose another --out")
+
+
 def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any], *,
                   check=None) -> dict[str, Any]:
     """Write the package into ``out`` atomically.
@@ -220,12 +230,7 @@ def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str
     Refuses (:class:`UnsafeOutputError`) when ``out/data`` or ``out/schemas`` hold files the previous package
     does not list, since the swap would delete them.
     """
-    foreign = foreign_files(out)
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise UnsafeOutputError(
-            f"{out} holds files that are not part of an exodata package ({shown}); a build replaces data/ and "
-            "schemas/ whole, so it would delete them: move them away or choose another --out")
+    ensure_safe_output(out)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".exodata-staging-{os.getpid()}"
     _remove(staging)
