@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from exodata.model import Located, RawRecord
-from exodata.readers._page import read_page
+from exodata.readers._page import nonblank_lines, read_page
 
 FORMAT = "aggregator_page"
 
@@ -30,16 +30,6 @@ _OTHER_LAYOUTS = re.compile(r"^[ \t]*-[ \t]*(?:VernacularTitle|Author|From)\s*:|
                             r"Details|Descripción completa|Full description)\s*$", re.MULTILINE)
 
 
-def _lines(text: str) -> list[Located]:
-    """Every non-blank line of ``text``, stripped, located."""
-    found = []
-    for match in re.finditer(r"[^\r\n]+", text):
-        line = Located(match.group(), match.start(), match.end()).strip()
-        if line.text:
-            found.append(line)
-    return found
-
-
 def _heading(line: Located) -> tuple[str, Located] | None:
     """(section kind, text after the heading on the same line) when ``line`` opens a section."""
     found = _HEADING.match(line.text)
@@ -54,7 +44,7 @@ def _heading(line: Located) -> tuple[str, Located] | None:
 
 def accepts(text: str) -> bool:
     """True for an aggregator fragment: it opens with an Affiliation, Abstract or Funder heading."""
-    lines = _lines(text[:200_000])
+    lines = nonblank_lines(text[:200_000])
     if not lines or _OTHER_LAYOUTS.search(text[:200_000]):
         return False
     first = _heading(lines[0])
@@ -69,7 +59,7 @@ def read(text: str) -> list[RawRecord]:
 def _read(text: str) -> RawRecord:
     record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
     sections: list[tuple[str, Located, list[Located]]] = []
-    for line in _lines(text):
+    for line in nonblank_lines(text):
         heading = _heading(line)
         if heading is not None:
             kind, rest = heading

@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
-from exodata.readers._page import read_page
+from exodata.readers._page import nonblank_lines, read_page
 
 FORMAT = "vufind_page"
 
@@ -54,16 +54,6 @@ _MAIN_LABELS = {"authors_es", "authors", "published", "links", "summary", "langu
 _LINK = re.compile(r"(?:https?://|www\.|doi:\s*|10\.\d{4,9}/)\S+", re.IGNORECASE)
 
 
-def _lines(text: str) -> list[Located]:
-    """Every non-blank line of ``text``, stripped, located."""
-    found = []
-    for match in re.finditer(r"[^\r\n]+", text):
-        line = Located(match.group(), match.start(), match.end()).strip()
-        if line.text:
-            found.append(line)
-    return found
-
-
 def _key(line: str) -> str:
     return unicodedata.normalize("NFC", line).strip().rstrip(":").strip().lower()
 
@@ -82,7 +72,7 @@ def accepts(text: str) -> bool:
     """True for a VuFind record page: an interface heading plus a field label, or three field labels."""
     headings = 0
     labels: set[str] = set()
-    for line in _lines(text[:200_000]):
+    for line in nonblank_lines(text[:200_000]):
         kind = _classify(line)
         if kind is None:
             continue
@@ -123,7 +113,7 @@ def read(text: str) -> list[RawRecord]:
 
 def _read(text: str) -> RawRecord:
     record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
-    lines = _lines(text)
+    lines = nonblank_lines(text)
     head: list[Located] = []
     fields: list[tuple[str, list[Located]]] = []
     seen_interface = False

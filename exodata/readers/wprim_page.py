@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from exodata.model import Located, Problem, RawAuthor, RawRecord
-from exodata.readers._page import read_page
+from exodata.readers._page import nonblank_lines, read_page
 
 FORMAT = "wprim_page"
 
@@ -41,16 +41,6 @@ class _Section:
     label: str
     line: Located
     pieces: list[Located] = field(default_factory=list)
-
-
-def _lines(text: str) -> list[Located]:
-    """Every non-blank line of ``text``, stripped of surrounding white space (NBSP included), located."""
-    found = []
-    for match in re.finditer(r"[^\r\n]+", text):
-        line = Located(match.group(), match.start(), match.end()).strip()
-        if line.text:
-            found.append(line)
-    return found
 
 
 def _label(line: Located) -> tuple[str, Located] | None:
@@ -95,7 +85,7 @@ def accepts(text: str) -> bool:
     """True for a WPRIM page: two or more of its section labels, at least one dash-labelled field."""
     labels = set()
     dashed = False
-    for line in _lines(text[:200_000]):
+    for line in nonblank_lines(text[:200_000]):
         labelled = _label(line)
         if labelled is None:
             continue
@@ -167,7 +157,7 @@ def read(text: str) -> list[RawRecord]:
 
 def _read(text: str) -> RawRecord:
     record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
-    head, sections = _sections(_lines(text))
+    head, sections = _sections(nonblank_lines(text))
     title_lines: list[Located] = []
     for line in head:
         doi = _DOI_LINE.match(line.text)
