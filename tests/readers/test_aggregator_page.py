@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from exodata.normalise import normalise_record
 from exodata.readers import aggregator_page as reader
 from tests.normalise.goldcheck import (
     layout_documents,
-    span_mismatches,
-    value_span_mismatches,
 )
 
 LAYOUT = "c"
@@ -55,30 +50,3 @@ def test_headings_without_content_are_quarantined():
 
 def test_prose_starting_with_a_heading_word_is_not_a_heading():
     assert not reader.accepts("Abstract concepts in medicine are hard to teach.\nFunder\nSomeone\n")
-
-
-_ARBITRARY = st.text(st.sampled_from(list("Affiliation:Abstract Funder Cited by 12 articles.\n1. ,:订阅")),
-                     max_size=400)
-
-
-@settings(max_examples=200, deadline=None)
-@given(_ARBITRARY | st.text(max_size=300))
-def test_never_raises_on_arbitrary_text(text):
-    assert isinstance(reader.accepts(text), bool)
-    for raw in reader.read(text):
-        assert span_mismatches(text, raw) == []
-        normalise_record(raw)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_never_raises_on_mutated_pages(documents, data):
-    _, text, _ = data.draw(st.sampled_from(documents))
-    lines = text.splitlines(keepends=True)
-    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=6))
-    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
-    if data.draw(st.booleans()):
-        mutated = re.sub(r"[ \t]+", " ", mutated)
-    for raw in reader.read(mutated):
-        assert span_mismatches(mutated, raw) == []
-        assert value_span_mismatches(mutated, normalise_record(raw)) == []

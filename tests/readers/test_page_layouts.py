@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exodata.normalise import normalise_record
 from exodata.readers import aggregator_page, vufind_page, wprim_page
@@ -53,3 +57,41 @@ def test_accepts_only_its_layout(gold_pairs, reader, layout, at_least):
         assert reader.accepts(text) == (gold["layout"] == layout), path.name
         if gold["layout"] != layout:
             assert reader.read(text) == [], path.name
+
+
+#: Per layout: characters its pages are made of (for arbitrary text), how many lines a mutation may drop, and
+#: which white space a collapsed capture merges (VuFind captures also lose their line breaks).
+ROBUSTNESS = {
+    "vufind_page": ("Cargando…Loading Full description Bibliographic Details:\n,.SummaryMain Authors Published 2020 "
+                    "http://doi.org/10.1/x", 8, r"\s+"),
+    "wprim_page": ("- :;1.\n\t\u00a0AuthorInformationVernacularTitleFromCountry中文10/", 12, r"[ \t]+"),
+    "aggregator_page": ("Affiliation:Abstract Funder Cited by 12 articles.\n1. ,:订阅", 6, r"[ \t]+"),
+}
+
+
+@pytest.mark.parametrize("reader", [r for r, _, _ in LAYOUTS], ids=IDS)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_never_raises_on_arbitrary_text(reader, data):
+    alphabet = ROBUSTNESS[reader.FORMAT][0]
+    text = data.draw(st.text(st.sampled_from(list(alphabet)), max_size=400) | st.text(max_size=300))
+    assert isinstance(reader.accepts(text), bool)
+    for raw in reader.read(text):
+        assert span_mismatches(text, raw) == []
+        normalise_record(raw)
+
+
+@pytest.mark.parametrize(("reader", "layout", "at_least"), LAYOUTS, ids=IDS)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_never_raises_on_mutated_pages(gold_pairs, reader, layout, at_least, data):
+    _, most_dropped, collapse = ROBUSTNESS[reader.FORMAT]
+    _, text, _ = data.draw(st.sampled_from(_documents(gold_pairs, layout, at_least)))
+    lines = text.splitlines(keepends=True)
+    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=most_dropped))
+    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
+    if data.draw(st.booleans()):
+        mutated = re.sub(collapse, " ", mutated)
+    for raw in reader.read(mutated):
+        assert span_mismatches(mutated, raw) == []
+        assert value_span_mismatches(mutated, normalise_record(raw)) == []

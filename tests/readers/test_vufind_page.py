@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from exodata.normalise import normalise_record
 from exodata.readers import vufind_page as reader
 from tests.normalise.goldcheck import (
     layout_documents,
     span_mismatches,
-    value_span_mismatches,
 )
 
 LAYOUT = "a"
@@ -82,30 +79,3 @@ def test_page_without_title_is_quarantined(documents):
         records = reader.read(untitled)
         assert len(records) == 1, path.name
         assert records[0].quarantine and "title" in records[0].quarantine, path.name
-
-
-_ARBITRARY = st.text(st.sampled_from(list("Cargando…Loading Full description Bibliographic Details:\n,.Summary"
-                                          "Main Authors Published 2020 http://doi.org/10.1/x")), max_size=400)
-
-
-@settings(max_examples=200, deadline=None)
-@given(_ARBITRARY | st.text(max_size=300))
-def test_never_raises_on_arbitrary_text(text):
-    assert isinstance(reader.accepts(text), bool)
-    for raw in reader.read(text):
-        assert span_mismatches(text, raw) == []
-        normalise_record(raw)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_never_raises_on_mutated_pages(documents, data):
-    _, text, _ = data.draw(st.sampled_from(documents))
-    lines = text.splitlines(keepends=True)
-    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=8))
-    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
-    if data.draw(st.booleans()):
-        mutated = re.sub(r"\s+", " ", mutated)
-    for raw in reader.read(mutated):
-        assert span_mismatches(mutated, raw) == []
-        assert value_span_mismatches(mutated, normalise_record(raw)) == []

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from exodata.normalise import normalise_record
 from exodata.readers import wprim_page as reader
@@ -14,7 +11,6 @@ from tests.normalise.goldcheck import (
     PAGES,
     layout_documents,
     span_mismatches,
-    value_span_mismatches,
 )
 
 LAYOUT = "b"
@@ -92,35 +88,6 @@ def test_english_author_information_and_other_doi_prefix():
         ("兰州大学第一临床医学院", None)]
     assert record.keywords == []
     assert record.get("abstract") == "A short abstract."
-
-
-_ARBITRARY = st.text(st.sampled_from(list("- :;1.\n\t\u00a0AuthorInformationVernacularTitleFromCountry中文10/")),
-                     max_size=400)
-
-
-@settings(max_examples=200, deadline=None)
-@given(_ARBITRARY | st.text(max_size=300))
-def test_never_raises_on_arbitrary_text(text):
-    records = reader.read(text)
-    assert isinstance(reader.accepts(text), bool)
-    for raw in records:
-        assert span_mismatches(text, raw) == []
-        normalise_record(raw)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_never_raises_on_mutated_pages(documents, data):
-    _, text, _ = data.draw(st.sampled_from(documents))
-    lines = text.splitlines(keepends=True)
-    dropped = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=12))
-    mutated = "".join(line for i, line in enumerate(lines) if i not in dropped)
-    if data.draw(st.booleans()):
-        mutated = re.sub(r"[ \t]+", " ", mutated)
-    for raw in reader.read(mutated):
-        assert span_mismatches(mutated, raw) == []
-        record = normalise_record(raw)
-        assert value_span_mismatches(mutated, record) == []
 
 
 def test_bare_affiliation_numbers_and_repeated_sections():
