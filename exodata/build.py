@@ -13,9 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exodata import __version__
 from exodata.rows import stage_job
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ProgressCallback = Callable[[int, int, str], None]
 
