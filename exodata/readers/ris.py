@@ -65,44 +65,59 @@ def read(text: str) -> list[RawRecord]:
 
 
 def _records(text: str) -> list[tuple[int, int, list[TagEntry], bool]]:
-    """(start, end, entries, stray) per record: TY opens one, ER closes it; stray runs of other text too."""
-    found: list[tuple[int, int, list[TagEntry], bool]] = []
-    entries: list[TagEntry] = []
+    """(start, end, entries, stray) per record: TY opens one, ER closes it; stray runs of other text too.
+
+    Tag values are kept as [tag, value start, value end, line] while continuation lines grow them, and become
+    TagEntry objects once per record: most lines are tag lines, so this loop is most of a file's scan.
+    """
+    found: list[tuple[int, int, list, bool]] = []
+    entries: list[list] = []
     stray: tuple[int, int] | None = None
     start = None
     offset = 0
+    match_tag = _TAG_LINE.match
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         body = line.rstrip("\r\n")
-        tag = _TAG_LINE.match(body)
-        line_end = offset + len(body.rstrip())
-        if tag is not None and tag.group(1) == "TY":
-            if stray:
-                found.append((*stray, [], True))
-                stray = None
-            if start is not None:  # a TY before the previous record's ER: close that one here
-                found.append((start, entries[-1].value.end if entries else start, entries, False))
-            start, entries = offset, []
-        if start is None:
-            if body.strip():
+        tag = match_tag(body)
+        trimmed = body.rstrip()
+        line_end = offset + len(trimmed)
+        if tag is not None:
+            name = tag.group(1)
+            if name == "TY":
+                if stray:
+                    found.append((*stray, [], True))
+                    stray = None
+                if start is not None:  # a TY before the previous record's ER: close that one here
+                    found.append((start, entries[-1][2] if entries else start, entries, False))
+                start, entries = offset, []
+            if start is None:
+                if trimmed.strip():
+                    stray = (stray[0] if stray else offset, line_end)
+            else:
+                at = tag.end()
+                value = body[at:]
+                left, right = len(value) - len(value.lstrip()), len(value.rstrip())
+                at += offset
+                entries.append([name, at + left, at + right, number] if right > left else [name, at, at, number])
+                if name == "ER":
+                    found.append((start, line_end, entries, False))
+                    start, entries = None, []
+        elif start is None:
+            if trimmed.strip():
                 stray = (stray[0] if stray else offset, line_end)
-        elif tag is not None:
-            value = Located.of(text, offset + tag.end(), offset + len(body)).strip()
-            if not value.text:
-                value = Located.of(text, offset + tag.end(), offset + tag.end())
-            entries.append(TagEntry(tag.group(1), value, number))
-            if tag.group(1) == "ER":
-                found.append((start, line_end, entries, False))
-                start, entries = None, []
-        elif body.strip() and entries:
+        elif entries and trimmed.strip():
             last = entries[-1]
-            begin = last.value.start if last.value.text else offset
-            entries[-1] = TagEntry(last.tag, Located.of(text, begin, line_end).strip(), last.line)
+            if last[2] == last[1]:  # the tag line had no value: it starts on this line
+                last[1] = offset + len(trimmed) - len(trimmed.lstrip())
+            last[2] = line_end
         offset += len(line)
     if stray:
         found.append((*stray, [], True))
     if start is not None:
-        found.append((start, entries[-1].value.end if entries else start, entries, False))
-    return sorted(found, key=lambda item: item[0])
+        found.append((start, entries[-1][2] if entries else start, entries, False))
+    return sorted(((begin, end, [TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
+                                 for tag, value_start, value_end, number in items], is_stray)
+                   for begin, end, items, is_stray in found), key=lambda item: item[0])
 
 
 def _rispy_values(record_text: str) -> dict[str, list[str]]:
@@ -132,14 +147,18 @@ def _read_record(text: str, index: int, start: int, end: int, entries: list[TagE
         record.problems.append(Problem(f"{where}: no 'ER  - ' line closes this record", start,
                                        entries[0].line if entries else None))
     parsed = _rispy_values(text[start:end])
+    by_tag: dict[str, list[TagEntry]] = {}
+    for entry in entries:  # one pass, not one scan of the entries per tag asked for
+        by_tag.setdefault(entry.tag, []).append(entry)
     cache: dict[str, list[Located]] = {}
 
     def values(tag: str) -> list[Located]:
-        if tag not in cache:
-            mine = [entry for entry in entries if entry.tag == tag]
-            cache[tag] = [value for value in located_values(text, mine, parsed.get(tag, []), record.problems)
-                          if value]
-        return cache[tag]
+        found = cache.get(tag)
+        if found is None:
+            found = cache[tag] = [value for value in located_values(text, by_tag.get(tag, []),
+                                                                    parsed.get(tag, []), record.problems)
+                                  if value]
+        return found
 
     def first(*tags: str) -> Located | None:
         for tag in tags:
