@@ -316,10 +316,71 @@ def element_spans(text: str, root, offset: int = 0) -> ElementSpans:
     ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
     and the tree disagree, which a well-formed document never does.
 
-    One regex (:data:`_MARKUP`) reads the markup piece by piece, so the loop runs once per tag; declarations
-    and anything malformed are read by :func:`_other_markup`.
+    The tags are found by one ``re.split`` (:func:`_plain_tag_spans`); a text with markup that split cannot
+    read (a DOCTYPE with an internal subset, malformed markup) is read piece by piece by
+    :func:`_tag_spans_by_markup`, where :func:`_other_markup` handles declarations and says what is malformed.
     """
     elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    scanned = _plain_tag_spans(text)
+    if scanned is None:  # a declaration with an internal subset, or malformed markup: read piece by piece
+        scanned = _tag_spans_by_markup(text, offset)
+    spans, left_open = scanned
+    if len(spans) != 4 * len(elements) or left_open:
+        raise ValueError(f"{len(spans) // 4} start tags in the text but {len(elements)} elements in the tree")
+    return ElementSpans(elements, spans, offset)
+
+
+#: The markup :func:`_plain_tag_spans` reads, as one capturing group for ``re.split``: the pieces of
+#: :data:`_MARKUP` but for ``other``, and a declaration without an internal subset (``<!DOCTYPE ...>``).
+#: The start tag is written possessively (the same tags, without backtracking); '/>' is read off its end.
+_TOKEN = re.compile(
+    r"""(<(?:/[^>]*>"""
+    r"""|[A-Za-z_][^>"']*+(?:(?:"[^"]*"|'[^']*')[^>"']*+)*+>"""
+    r"""|!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>"""
+    r"""|!(?!--|\[CDATA\[)[^\[>]*>))""",
+    re.DOTALL,
+)
+
+
+def _plain_tag_spans(text: str) -> tuple[list[int], int] | None:
+    """Start, content start, content end and end of each start tag in ``text``, four ints a tag, in one flat
+    list; and how many tags were never closed.  None when the text must be read by markup instead.
+
+    The fast way: ``re.split`` cuts the text at every piece of markup and ``accumulate`` gives the offsets,
+    both in C, so the Python loop does only the nesting, with ints only (no list per element for the
+    garbage collector to walk).  None when a '<' is left outside the pieces (declarations with an internal
+    subset, malformed markup) or an end tag has nothing open: :func:`_tag_spans_by_markup` then reads the
+    text and says what is wrong.
+    """
+    from itertools import accumulate
+
+    pieces = _TOKEN.split(text)
+    if "<" in "".join(pieces[0::2]):
+        return None
+    ends = list(accumulate(map(len, pieces)))
+    opened: list[int] = []  # where each open element's content end goes in ``spans``
+    spans: list[int] = []
+    try:
+        for tag, start, end in zip(pieces[1::2], ends[0::2], ends[1::2]):
+            kind = tag[1]
+            if kind == "/":
+                at = opened.pop()
+                spans[at] = start
+                spans[at + 1] = end
+            elif kind != "!" and kind != "?":
+                if tag[-2] != "/":
+                    opened.append(len(spans) + 2)
+                spans += (start, end, end, end)
+    except IndexError:  # an end tag with nothing open
+        return None
+    return spans, len(opened)
+
+
+def _tag_spans_by_markup(text: str, offset: int) -> tuple[list[int], int]:
+    """What :func:`_plain_tag_spans` gives, read one piece of markup at a time (declarations, bad markup).
+
+    Raises ValueError for markup it cannot read and for an end tag with nothing open.
+    """
     opened: list[list[int]] = []
     spans: list[list[int]] = []
     position = 0
@@ -342,9 +403,7 @@ def element_spans(text: str, root, offset: int = 0) -> ElementSpans:
             # "skipped": a whole comment, CDATA section or processing instruction
         else:
             break
-    if len(spans) != len(elements) or opened:
-        raise ValueError(f"{len(spans)} start tags in the text but {len(elements)} elements in the tree")
-    return ElementSpans(elements, spans, offset)
+    return [value for entry in spans for value in entry], len(opened)
 
 
 class ElementSpans:
@@ -355,13 +414,14 @@ class ElementSpans:
     ``find`` returns these very objects.
     """
 
-    def __init__(self, elements: list, offsets: list[list[int]], offset: int) -> None:
-        self._position = dict(zip(elements, range(len(elements))))
-        self._offsets = offsets
+    def __init__(self, elements: list, offsets: list[int], offset: int) -> None:
+        self._position = dict(zip(elements, range(0, 4 * len(elements), 4)))
+        self._offsets = offsets  # four a element: start, content start, content end, end
         self._offset = offset
 
     def __getitem__(self, element) -> ElementSpan:
-        start, content_start, content_end, end = self._offsets[self._position[element]]
+        at = self._position[element]
+        start, content_start, content_end, end = self._offsets[at:at + 4]
         shift = self._offset
         return ElementSpan(start + shift, content_start + shift, content_end + shift, end + shift)
 

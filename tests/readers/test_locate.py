@@ -129,3 +129,40 @@ def test_element_value_decoded_as_lxml_reads_the_element(content):
     assert text[found.start:found.end] == found.text == content.strip()
     assert found.value == plain
     assert (found.decoded is None) == (plain == found.text)
+
+
+_MARKUP_PIECES = ["<r>", "</r>", "<a>", "</a>", "<b k='>/'/>", '<c x="a/>b">', "</c>", "<d/>", "<e />", "x", " ",
+                  "&amp;", "<!--<a>-->", "<![CDATA[</a>]]>", "<?pi <a>?>", "<!DOCTYPE r>",
+                  '<!DOCTYPE r [<!ELEMENT r ANY>]>', "<", ">", "/", '"', "<!-- open", "</", "<1>", "<f k='v>"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP_PIECES), max_size=14).map("".join))
+def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
+    """The fast re.split scan gives what the piece-by-piece scan gives, or hands the text over to it."""
+    import pytest
+
+    from exodata.readers._locate import _plain_tag_spans, _tag_spans_by_markup
+
+    fast = _plain_tag_spans(text)
+    if fast is None:
+        return
+    try:
+        slow = _tag_spans_by_markup(text, 0)
+    except ValueError:
+        pytest.fail(f"the split scan read {text!r}, which the markup scan refuses")
+    assert fast == slow
+
+
+def test_element_spans_read_a_doctype_with_an_internal_subset():
+    from lxml import etree
+
+    from exodata.readers._locate import _plain_tag_spans, element_spans
+
+    text = '<!DOCTYPE r [<!ELEMENT r ANY>]><r><a>A</a><b/></r>'
+    assert _plain_tag_spans(text) is None  # read by the markup scan
+    root = etree.fromstring(text)
+    spans = element_spans(text, root)
+    a = spans[root[0]]
+    assert text[a.content_start:a.content_end] == "A" and text[a.start:a.end] == "<a>A</a>"
+    assert spans[root].end == len(text)
