@@ -92,29 +92,43 @@ def scan_tag_lines(text: str, start: int, end: int, first_line: int = 1) -> tupl
     ``first_line`` is the line number of ``start``.  Each value is the trimmed text of its tag line and
     continuation lines (empty, at the end of the tag, when there is none).
     """
+    found, stray = _scan_raw(text, start, end, first_line)
+    entries = [TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
+               for tag, value_start, value_end, number in found]
+    return entries, stray
+
+
+def _scan_raw(text: str, start: int, end: int, first_line: int) -> tuple[list[list], list[int]]:
+    """:func:`scan_tag_lines` as [tag, value start, value end, line] lists (no objects made per line)."""
     found: list[list] = []  # [tag, value start, value end, line number], grown by continuation lines
     stray: list[int] = []
     offset = start
+    match_tag = _TAG_LINE.match
     for number, line in enumerate(text[start:end].splitlines(keepends=True), start=first_line):
         body = line.rstrip("\r\n")
-        tag = _TAG_LINE.match(body)
+        tag = match_tag(body)
         if tag is not None:
-            value = body[tag.end():]
-            left, right = len(value) - len(value.lstrip()), len(value.rstrip())
-            at = offset + tag.end()
-            found.append([tag.group(1), at + left, at + right, number] if right > left else
-                         [tag.group(1), at, at, number])
-        elif body[:1] in (" ", "\t") and found and body.strip():
-            last = found[-1]
-            if last[2] == last[1]:  # the tag line had no value: it starts on this line
-                last[1] = offset + len(body) - len(body.lstrip())
-            last[2] = offset + len(body.rstrip())
-        elif body.strip():
-            stray.append(number)
+            at = tag.end()
+            value = body[at:]
+            right = len(value.rstrip())
+            at += offset
+            if right:
+                found.append([tag.group(1), at + len(value) - len(value.lstrip()), at + right, number])
+            else:
+                found.append([tag.group(1), at, at, number])
+        else:
+            trimmed = body.rstrip()
+            if not trimmed:
+                pass
+            elif body[:1] in (" ", "\t") and found:
+                last = found[-1]
+                if last[2] == last[1]:  # the tag line had no value: it starts on this line
+                    last[1] = offset + len(body) - len(body.lstrip())
+                last[2] = offset + len(trimmed)
+            else:
+                stray.append(number)
         offset += len(line)
-    entries = [TagEntry(tag, Located.of(text, value_start, value_end), number)
-               for tag, value_start, value_end, number in found]
-    return entries, stray
+    return found, stray
 
 
 def _biopython_values(record_text: str) -> dict[str, list[str]]:
@@ -126,11 +140,18 @@ def _biopython_values(record_text: str) -> dict[str, list[str]]:
     return {tag: [value] if isinstance(value, str) else list(value) for tag, value in parsed.items()}
 
 
-def _entries_by_tag(entries: list[TagEntry]) -> dict[str, list[TagEntry]]:
-    """The tag entries of one record grouped by tag, each group in record order (one pass, not one per tag)."""
+#: The tags :func:`_read_record` reads; a record's other lines (MeSH terms, grants...) never become objects.
+_READ_TAGS = frozenset(("TI", "BTI", "TT", "JT", "TA", "DP", "DEP", "VI", "IP", "PMID", "PMC", "LA", "PL", "AB",
+                        "PB", "LID", "AID", "PG", "OT", "FAU", "AU", "AD"))
+
+
+def _entries_by_tag(text: str, found: list[list]) -> dict[str, list[TagEntry]]:
+    """The entries of the tags this reader reads, grouped by tag, each group in record order (one pass)."""
     grouped: dict[str, list[TagEntry]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.tag, []).append(entry)
+    for tag, value_start, value_end, number in found:
+        if tag in _READ_TAGS:
+            entry = TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
+            grouped.setdefault(tag, []).append(entry)
     return grouped
 
 
@@ -160,14 +181,14 @@ def _marked_ids(values: list[Located], kind: str) -> list[Located]:
 
 def _read_record(text: str, index: int, start: int, end: int, where: str, first_line: int) -> RawRecord:
     record = RawRecord(FORMAT, index, (start, end))
-    entries, stray = scan_tag_lines(text, start, end, first_line)
+    found, stray = _scan_raw(text, start, end, first_line)
     if stray:
         snippet = text[start:end].splitlines()[stray[0] - first_line][:60]
         record.quarantine = (f"{where}: line {stray[0]} is neither a MEDLINE tag line "
                              f"('XXXX- value') nor an indented continuation: {snippet!r}")
         return record
     parsed = _biopython_values(text[start:end])
-    by_tag = _entries_by_tag(entries)
+    by_tag = _entries_by_tag(text, found)
 
     def values(tag: str) -> list[Located]:
         return _located_values(text, by_tag, parsed, tag, record.problems)
@@ -197,25 +218,28 @@ def _read_record(text: str, index: int, start: int, end: int, where: str, first_
         record.set("first_page", _first(elocators))
 
     record.keywords = [value for value in values("OT") if value]
-    _read_authors(text, entries, by_tag, parsed, record)
+    _read_authors(text, [line[0] for line in found], by_tag, parsed, record)
     if "pmid" not in record.fields and "title" not in record.fields:
         record.quarantine = f"{where}: no PMID and no title (TI) line; nothing identifies this record"
     return record
 
 
-def _read_authors(text: str, entries: list[TagEntry], by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]],
+def _read_authors(text: str, tags: list[str], by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]],
                   record: RawRecord) -> None:
-    """Authors in order (FAU, else the AU that follows it), each with the AD lines that follow them."""
+    """Authors in order (FAU, else the AU that follows it), each with the AD lines that follow them.
+
+    ``tags`` are the tags of the record's lines, in order.
+    """
     names = {tag: iter(_located_values(text, by_tag, parsed, tag, record.problems)) for tag in ("FAU", "AU")}
     addresses = iter(_located_values(text, by_tag, parsed, "AD", record.problems))
     current: RawAuthor | None = None
     awaiting_au = False
-    for entry in entries:
-        if entry.tag == "FAU":
+    for tag in tags:
+        if tag == "FAU":
             current = RawAuthor(next(names["FAU"]))
             record.authors.append(current)
             awaiting_au = True
-        elif entry.tag == "AU":
+        elif tag == "AU":
             name = next(names["AU"])
             if awaiting_au:
                 awaiting_au = False
@@ -224,13 +248,13 @@ def _read_authors(text: str, entries: list[TagEntry], by_tag: dict[str, list[Tag
             else:
                 current = RawAuthor(name)
                 record.authors.append(current)
-        elif entry.tag == "AD":
+        elif tag == "AD":
             address = next(addresses)
             if not address:
                 continue
             position = add_affiliation(record, address)
             if current is not None and position not in current.affiliations:
                 current.affiliations.append(position)
-        elif entry.tag not in ("AUID",):
+        elif tag != "AUID":
             awaiting_au = False
     record.authors = [author for author in record.authors if author.name]
