@@ -425,6 +425,12 @@ class ElementSpans:
         shift = self._offset
         return ElementSpan(start + shift, content_start + shift, content_end + shift, end + shift)
 
+    def content(self, element) -> tuple[int, int]:
+        """(content start, content end) of ``element``: what :func:`content_value` needs, without an ElementSpan."""
+        at = self._position[element]
+        shift = self._offset
+        return self._offsets[at + 1] + shift, self._offsets[at + 2] + shift
+
     def __contains__(self, element) -> bool:
         return element in self._position
 
@@ -522,11 +528,16 @@ def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
     Most elements hold plain text (no '<', '&' or carriage return), whose text as lxml reads it is the
     content as written: only the others are serialised by lxml to find their ``decoded`` text.
     """
-    content = text[span.content_start:span.content_end]
+    return content_value(text, span.content_start, span.content_end, element)
+
+
+def content_value(text: str, content_start: int, content_end: int, element=None) -> Located | None:
+    """:func:`element_value` of the content ``text[content_start:content_end]`` (see ElementSpans.content)."""
+    content = text[content_start:content_end]
     trimmed_text = content.strip()
     if not trimmed_text:
         return None
-    start = span.content_start + len(content) - len(content.lstrip())
+    start = content_start + len(content) - len(content.lstrip())
     trimmed = Located(trimmed_text, start, start + len(trimmed_text))
     if element is None or _NOT_LITERAL.search(trimmed_text) is None:
         return trimmed

@@ -15,7 +15,7 @@ from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
     add_affiliation,
     attribute_value,
-    element_value,
+    content_value,
     first_chars,
     local_name,
     looks_like_elocator,
@@ -43,20 +43,52 @@ def read(text: str) -> list[RawRecord]:
 
 
 class _Article:
-    """Located values of one parsed record element."""
+    """Located values of one parsed record element.
+
+    Paths are followed through an index of each visited element's children by tag, made once per element:
+    a reader asks some thirty paths of the same few elements, and lxml's ``find`` parses and walks each
+    path anew.  The paths are plain child steps ('A/B/C'), found in document order as ``find`` finds them.
+    """
 
     def __init__(self, text: str, chunk) -> None:
         self.text = text
         self.root = chunk.element
         self.spans = chunk.spans
+        self._children: dict = {}
 
     def value(self, element) -> Located | None:
         if element is None:
             return None
-        return element_value(self.text, self.spans[element], element)
+        start, end = self.spans.content(element)
+        return content_value(self.text, start, end, element)
 
-    def find(self, path: str):
-        return self.root.find(path)
+    def children(self, element) -> dict[str, list]:
+        """The child elements of ``element`` by tag, in document order."""
+        index = self._children.get(element)
+        if index is None:
+            index = {}
+            for child in element:
+                tag = child.tag
+                if isinstance(tag, str):  # not a comment or processing instruction
+                    if tag in index:
+                        index[tag].append(child)
+                    else:
+                        index[tag] = [child]
+            self._children[element] = index
+        return index
+
+    def all(self, path: str, base=None) -> list:
+        """The elements at ``path`` (child steps) under ``base`` (the record), in document order."""
+        found = [self.root if base is None else base]
+        for step in path.split("/"):
+            found = [child for parent in found for child in self.children(parent).get(step, ())]
+            if not found:
+                break
+        return found
+
+    def find(self, path: str, base=None):
+        found = self.all(path, base)
+        return found[0] if found else None
 
     def first(self, *paths: str) -> Located | None:
         for path in paths:
@@ -94,12 +126,12 @@ def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
     record.set("abstract", _abstract(doc, f"{article}/Abstract"))
     _pages_and_ids(doc, record, article)
     _authors(doc, record, f"{article}/AuthorList")
-    for keyword_list in doc.root.iterfind(f"{citation}/KeywordList"):
-        for keyword in keyword_list.iterfind("Keyword"):
+    for keyword_list in doc.all(f"{citation}/KeywordList"):
+        for keyword in doc.all("Keyword", keyword_list):
             found = doc.value(keyword)
             if found:
                 record.keywords.append(found)
-    for grant in doc.root.iterfind(f"{article}/GrantList/Grant/Agency"):
+    for grant in doc.all(f"{article}/GrantList/Grant/Agency"):
         found = doc.value(grant)
         if found and all(found.value != known.value for known in record.funders):
             record.funders.append(found)
@@ -110,7 +142,7 @@ def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
 
 def _abstract(doc: _Article, path: str) -> Located | None:
     """The abstract: one AbstractText, or the run from the first to the last, decoded with their labels."""
-    parts = list(doc.root.iterfind(f"{path}/AbstractText"))
+    parts = doc.all(f"{path}/AbstractText")
     values = [doc.value(part) for part in parts]
     if not any(values):
         return None
@@ -135,7 +167,7 @@ def _pages_and_ids(doc: _Article, record: RawRecord, article: str) -> None:
         record.set("first_page", doc.first(f"{article}/Pagination/StartPage"))
         record.set("last_page", doc.first(f"{article}/Pagination/EndPage"))
     doi = elocator = None
-    for location in doc.root.iterfind(f"{article}/ELocationID"):
+    for location in doc.all(f"{article}/ELocationID"):
         kind, value = location.get("EIdType"), doc.value(location)
         if not value:
             continue
@@ -146,7 +178,7 @@ def _pages_and_ids(doc: _Article, record: RawRecord, article: str) -> None:
     if not pages and "first_page" not in record.fields:
         record.set("first_page", elocator)
     ids = {}
-    for article_id in doc.root.iterfind("PubmedData/ArticleIdList/ArticleId"):
+    for article_id in doc.all("PubmedData/ArticleIdList/ArticleId"):
         value = doc.value(article_id)
         if value:
             ids.setdefault(article_id.get("IdType"), value)
@@ -158,9 +190,9 @@ def _pages_and_ids(doc: _Article, record: RawRecord, article: str) -> None:
 
 def _authors(doc: _Article, record: RawRecord, path: str) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
-    for author in doc.root.iterfind(f"{path}/Author"):
-        last = doc.value(author.find("LastName"))
-        given = doc.value(author.find("ForeName")) or doc.value(author.find("Initials"))
+    for author in doc.all(f"{path}/Author"):
+        last = doc.value(doc.find("LastName", author))
+        given = doc.value(doc.find("ForeName", author)) or doc.value(doc.find("Initials", author))
         if not last:
             continue
         if given:
@@ -169,7 +201,7 @@ def _authors(doc: _Article, record: RawRecord, path: str) -> None:
         else:
             name = last
         raw_author = RawAuthor(name)
-        for affiliation in author.iterfind("AffiliationInfo/Affiliation"):
+        for affiliation in doc.all("AffiliationInfo/Affiliation", author):
             value = doc.value(affiliation)
             if value:
                 position = add_affiliation(record, value)
