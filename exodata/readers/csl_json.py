@@ -74,17 +74,15 @@ def load_with_spans(text: str):
     """
     from json import decoder, scanner
 
+    spanned_type = {str: _Str, int: _Int, dict: _Dict, list: _List}.get  # what json's scanner makes, exactly
+
     def tag(value, start: int, end: int):
-        if isinstance(value, bool) or value is None or isinstance(value, float):
+        kind = spanned_type(type(value))
+        if kind is None:  # bool, None, float: nothing the reader locates
             return value
-        if isinstance(value, str):
-            value, start, end = _Str(value), start + 1, end - 1
-        elif isinstance(value, int):
-            value = _Int(value)
-        elif isinstance(value, dict):
-            value = _Dict(value)
-        elif isinstance(value, list):
-            value = _List(value)
+        if kind is _Str:
+            start, end = start + 1, end - 1
+        value = kind(value)
         value.start, value.end = start, end
         return value
 
@@ -108,6 +106,32 @@ def load_with_spans(text: str):
     return value
 
 
+#: A JSON string as :func:`nesting_depth_exceeds` reads one: from a quote to the next unescaped quote, or to the
+#: end of the text when it is never closed.
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\[\s\S][^"\\]*+)*+(?:"|\\?\Z)')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _may_nest_too_deep(text: str) -> bool:
+    """False when no array or object of ``text`` nests deeper than MAX_NESTING (True: scan it to find where).
+
+    The same reading as :func:`nesting_depth_exceeds` (strings skipped, a closer below depth 0 ignored), done
+    with two regex substitutions and a loop over the brackets alone instead of one step per quote.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if brackets.count("[") + brackets.count("{") <= MAX_NESTING:
+        return False
+    depth = 0
+    for char in brackets:
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
 def read(text: str) -> list[RawRecord]:
     """One record per CSL item; malformed or hostile JSON gives one quarantined record saying why."""
     if not accepts(text):
@@ -115,7 +139,7 @@ def read(text: str) -> list[RawRecord]:
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]
-    deep = nesting_depth_exceeds(text, "[{", "]}")
+    deep = nesting_depth_exceeds(text, "[{", "]}") if _may_nest_too_deep(text) else None
     if deep is not None:
         return [refused_record(FORMAT, text, f"JSON nested deeper than {MAX_NESTING} levels at line "
                                              f"{line_number(text, deep)}; refused (no CSL item nests so deep)")]
