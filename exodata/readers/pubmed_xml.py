@@ -55,6 +55,7 @@ class _Article:
         self.root = chunk.element
         self.spans = chunk.spans
         self._children: dict = {}
+        self._found: dict = {}
 
     def value(self, element) -> Located | None:
         if element is None:
@@ -78,12 +79,17 @@ class _Article:
         return index
 
     def all(self, path: str, base=None) -> list:
-        """The elements at ``path`` (child steps) under ``base`` (the record), in document order."""
-        found = [self.root if base is None else base]
-        for step in path.split("/"):
-            found = [child for parent in found for child in self.children(parent).get(step, ())]
-            if not found:
-                break
+        """The elements at ``path`` (child steps) under ``base`` (the record), in document order.
+
+        Remembered by path, so that paths sharing a start ('Article/Journal/...') walk it once.
+        """
+        key = (path, base)
+        found = self._found.get(key)
+        if found is None:
+            parent, _, step = path.rpartition("/")
+            parents = self.all(parent, base) if parent else [self.root if base is None else base]
+            found = [child for element in parents for child in self.children(element).get(step, ())]
+            self._found[key] = found
         return found
 
     def find(self, path: str, base=None):
@@ -191,8 +197,9 @@ def _pages_and_ids(doc: _Article, record: RawRecord, article: str) -> None:
 def _authors(doc: _Article, record: RawRecord, path: str) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
     for author in doc.all(f"{path}/Author"):
-        last = doc.value(doc.find("LastName", author))
-        given = doc.value(doc.find("ForeName", author)) or doc.value(doc.find("Initials", author))
+        parts = doc.children(author)
+        last = doc.value(_first(parts, "LastName"))
+        given = doc.value(_first(parts, "ForeName")) or doc.value(_first(parts, "Initials"))
         if not last:
             continue
         if given:
@@ -201,10 +208,17 @@ def _authors(doc: _Article, record: RawRecord, path: str) -> None:
         else:
             name = last
         raw_author = RawAuthor(name)
-        for affiliation in doc.all("AffiliationInfo/Affiliation", author):
+        for affiliation in [found for info in parts.get("AffiliationInfo", ())
+                            for found in doc.children(info).get("Affiliation", ())]:
             value = doc.value(affiliation)
             if value:
                 position = add_affiliation(record, value)
                 if position not in raw_author.affiliations:
                     raw_author.affiliations.append(position)
         record.authors.append(raw_author)
+
+
+def _first(children: dict[str, list], tag: str):
+    """The first child named ``tag`` from an index of :meth:`_Article.children` (None when there is none)."""
+    found = children.get(tag)
+    return found[0] if found else None
