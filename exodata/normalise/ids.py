@@ -97,13 +97,17 @@ def pmcid_from_link(link: str | None) -> str | None:
     return normalise_pmcid(found.group("pmcid")) if found else None
 
 
+_PMID = re.compile(r"\s*(?:pmid\s*[:=]?\s*)?(\d{1,9})\s*\.?\s*", re.IGNORECASE)
+_PMCID = re.compile(r"\s*(?:pmcid\s*[:=]?\s*)?pmc\s*(\d{1,10})\s*\.?\s*", re.IGNORECASE)
+
+
 def normalise_pmid(value: str | int | None) -> int | None:
     """A PMID as an int (from ``32492261``, ``PMID: 32492261``), or None when there is none."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value if value > 0 else None
-    found = re.fullmatch(r"\s*(?:pmid\s*[:=]?\s*)?(\d{1,9})\s*\.?\s*", value, re.IGNORECASE)
+    found = _PMID.fullmatch(value)
     if found is None:
         return None
     number = int(found.group(1))
@@ -114,7 +118,7 @@ def normalise_pmcid(value: str | None) -> str | None:
     """A PMCID as ``PMC<digits>`` (from ``PMC7339207``, ``pmc7339207``, ``PMCID: PMC7339207``), or None."""
     if not value:
         return None
-    found = re.fullmatch(r"\s*(?:pmcid\s*[:=]?\s*)?pmc\s*(\d{1,10})\s*\.?\s*", value, re.IGNORECASE)
+    found = _PMCID.fullmatch(value)
     if found is None:
         return None
     return f"PMC{found.group(1)}"

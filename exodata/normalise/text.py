@@ -42,7 +42,10 @@ def strip_trailing_separators(value: str | None, separators: str = ";,") -> str 
     text = clean_text(value)
     if text is None:
         return None
-    return clean_text(text.rstrip(separators + " "))
+    trimmed = text.rstrip(separators + " ")
+    if trimmed == text:  # the usual case: clean_text is idempotent, so cleaning again gives text back
+        return text
+    return clean_text(trimmed)
 
 
 _NUMBERING = re.compile(r"^[\s\u00a0]*\d{1,3}[.)][\s\u00a0]*(?=\S)")
