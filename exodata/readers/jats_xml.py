@@ -13,9 +13,8 @@ from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
     add_affiliation,
     attribute_value,
-    element_value,
+    content_value,
     first_chars,
-    local_name,
     read_xml_records,
     year_in,
 )
@@ -44,7 +43,8 @@ def read(text: str) -> list[RawRecord]:
 
 
 def _children(element, name: str) -> list:
-    return [child for child in element if local_name(child) == name]
+    """The child elements named ``name`` in any namespace or none (lxml filters them in C)."""
+    return list(element.iterchildren(f"{{*}}{name}"))
 
 
 def _child(element, *path: str):
@@ -58,7 +58,8 @@ def _child(element, *path: str):
 
 
 def _descendants(element, name: str) -> list:
-    return [found for found in element.iter() if local_name(found) == name]
+    """``element`` and the elements under it named ``name`` in any namespace or none."""
+    return list(element.iter(f"{{*}}{name}"))
 
 
 def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
@@ -67,7 +68,10 @@ def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
     root = chunk.element
 
     def value(element) -> Located | None:
-        return None if element is None else element_value(text, spans[element], element)
+        if element is None:
+            return None
+        start, end = spans.content(element)
+        return content_value(text, start, end, element)
 
     front = _child(root, "front")
     meta = _child(front, "article-meta")
@@ -128,7 +132,7 @@ def _affiliation_value(text: str, spans, aff) -> Located | None:
 
     span = spans[aff]
     start = span.content_start
-    labels = [child for child in aff if local_name(child) == "label"]
+    labels = _children(aff, "label")
     if labels and (aff.text or "").strip() == "":
         start = spans[labels[0]].end
     raw = Located.of(text, start, span.content_end).strip()
