@@ -70,8 +70,106 @@ class _List(list):
 def load_with_spans(text: str):
     """``json.loads(text)`` whose strings, ints, objects and arrays carry ``start``/``end`` offsets.
 
-    For a string the span is its content between the quotes; for the rest, the whole value.
+    For a string the span is its content between the quotes; for the rest, the whole value.  A well-formed
+    document is read by :func:`_load_spanned_fast`; anything it does not accept goes through the json module's
+    own pure-Python scanner, so malformed JSON raises exactly the error ``json`` raises.
     """
+    try:
+        return _load_spanned_fast(text)
+    except Exception:
+        return _load_spanned_by_json(text)
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _load_spanned_fast(text: str):
+    """:func:`load_with_spans` for well-formed JSON, in one small recursive reader (raises on anything else).
+
+    It accepts exactly what ``json`` accepts (strings by json's own ``scanstring``, numbers by its
+    ``NUMBER_RE``, white space as json reads it) and nothing more, so a document it reads gives the same
+    values and spans; the json module's scanner, rebuilt per value to carry spans, was half of the reader's time.
+    """
+    from json.decoder import scanstring
+    from json.scanner import NUMBER_RE
+
+    skip = _JSON_SPACE.match
+    number = NUMBER_RE.match
+    constants = (("null", None), ("true", True), ("false", False), ("NaN", float("nan")),
+                 ("Infinity", float("inf")), ("-Infinity", float("-inf")))
+
+    def value_at(at: int):
+        char = text[at]
+        if char == '"':
+            found, end = scanstring(text, at + 1, False)
+            found = _Str(found)
+            found.start, found.end = at + 1, end - 1
+            return found, end
+        if char == "{":
+            found = _Dict()
+            end = skip(text, at + 1).end()
+            if text[end] == "}":
+                end += 1
+            else:
+                while True:
+                    if text[end] != '"':
+                        raise ValueError("expecting a key")
+                    key, end = scanstring(text, end + 1, False)
+                    end = skip(text, end).end()
+                    if text[end] != ":":
+                        raise ValueError("expecting ':'")
+                    item, end = value_at(skip(text, end + 1).end())
+                    found[key] = item
+                    end = skip(text, end).end()
+                    char = text[end]
+                    end += 1
+                    if char == "}":
+                        break
+                    if char != ",":
+                        raise ValueError("expecting ','")
+                    end = skip(text, end).end()
+            found.start, found.end = at, end
+            return found, end
+        if char == "[":
+            found = _List()
+            end = skip(text, at + 1).end()
+            if text[end] == "]":
+                end += 1
+            else:
+                while True:
+                    item, end = value_at(end)
+                    found.append(item)
+                    end = skip(text, end).end()
+                    char = text[end]
+                    end += 1
+                    if char == "]":
+                        break
+                    if char != ",":
+                        raise ValueError("expecting ','")
+                    end = skip(text, end).end()
+            found.start, found.end = at, end
+            return found, end
+        matched = number(text, at)
+        if matched is not None:
+            integer, fraction, exponent = matched.groups()
+            if fraction or exponent:
+                return float(integer + (fraction or "") + (exponent or "")), matched.end()
+            found = _Int(int(integer))
+            found.start, found.end = at, matched.end()
+            return found, matched.end()
+        for word, constant in constants:
+            if text.startswith(word, at):
+                return constant, at + len(word)
+        raise ValueError("expecting a value")
+
+    value, end = value_at(len(text) - len(text.lstrip()))
+    if text[end:].strip():
+        raise ValueError("extra data")
+    return value
+
+
+def _load_spanned_by_json(text: str):
+    """:func:`load_with_spans` by the json module's pure-Python scanner (its exact errors on malformed JSON)."""
     from json import decoder, scanner
 
     spanned_type = {str: _Str, int: _Int, dict: _Dict, list: _List}.get  # what json's scanner makes, exactly
