@@ -99,3 +99,34 @@ def test_spans_of_any_json_value(value):
                 walk(child)
 
     walk(loaded)
+
+
+def _spanned_shape(node):
+    """A value with every span and spanned type spelled out, for comparing two spanned loads."""
+    if isinstance(node, dict):
+        return ("dict", node.start, node.end, [(key, _spanned_shape(child)) for key, child in node.items()])
+    if isinstance(node, list):
+        return ("list", node.start, node.end, [_spanned_shape(child) for child in node])
+    return (type(node).__name__, repr(node), getattr(node, "start", None), getattr(node, "end", None))
+
+
+_JSON_PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"\\u00e9\\n"', '1', '-0', '2.5e3', '01',
+                                'true', 'null', 'NaN', '-Infinity', ' ', '\n', '"', '\\', '\u00a0', '"k":'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_JSON_PIECES, max_size=14).map("".join))
+def test_fast_json_reader_agrees_with_the_json_scanner(text):
+    """The fast spanned reader accepts only what json accepts, with the same values and spans."""
+    try:
+        expected = _spanned_shape(reader._load_spanned_by_json(text))
+    except Exception:
+        with pytest.raises(Exception):
+            reader._load_spanned_fast(text)
+        return
+    assert _spanned_shape(reader._load_spanned_fast(text)) == expected
+
+
+def test_fast_json_reader_agrees_on_a_real_export():
+    text = (EXPORTS / "csl_items.json").read_text(encoding="utf-8")
+    assert _spanned_shape(reader._load_spanned_fast(text)) == _spanned_shape(reader._load_spanned_by_json(text))
