@@ -274,10 +274,18 @@ def _located(text: str, value) -> Located | None:
         return _located(text, value[0])  # CSL allows a one-element list for some string fields
     if not isinstance(value, (_Str, _Int)):
         return None
-    raw = Located.of(text, value.start, value.end)
+    start, end = value.start, value.end
+    written = text[start:end]
     decoded = str(value)
-    if raw.text == decoded:
-        return raw.strip() or None
+    if written == decoded:  # no escapes: the value as written, trimmed (one Located, made directly)
+        trimmed = written.strip()
+        if not trimmed:
+            return None
+        if len(trimmed) == len(written):
+            return Located(written, start, end)
+        start += len(written) - len(written.lstrip())
+        return Located(trimmed, start, start + len(trimmed))
+    raw = Located(written, start, end)
     stripped = decoded.strip()
     if not stripped:
         return None
