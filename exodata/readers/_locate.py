@@ -517,9 +517,6 @@ def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
         return XmlChunk(start, end, error=f"malformed XML in the record starting on line {line}: {detail}")
 
 
-#: What makes an element's text differ from its content as written: child markup, comments or CDATA ('<'),
-#: entity and character references ('&'), and carriage returns (XML reads line ends as '\n').
-_NOT_LITERAL = re.compile(r"[<&\r]")
 
 
 def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
@@ -537,9 +534,14 @@ def content_value(text: str, content_start: int, content_end: int, element=None)
     trimmed_text = content.strip()
     if not trimmed_text:
         return None
-    start = content_start + len(content) - len(content.lstrip())
+    if trimmed_text is content:  # the usual case, nothing to trim (strip gives the very string back)
+        start = content_start
+    else:
+        start = content_start + len(content) - len(content.lstrip())
     trimmed = Located(trimmed_text, start, start + len(trimmed_text))
-    if element is None or _NOT_LITERAL.search(trimmed_text) is None:
+    # What makes an element's text differ from its content as written: child markup, comments or CDATA ('<'),
+    # entity and character references ('&'), and carriage returns (XML reads line ends as '\n').
+    if element is None or ("<" not in trimmed_text and "&" not in trimmed_text and "\r" not in trimmed_text):
         return trimmed
     from lxml import etree
 
