@@ -320,7 +320,9 @@ def element_spans(text: str, root, offset: int = 0) -> ElementSpans:
     read (a DOCTYPE with an internal subset, malformed markup) is read piece by piece by
     :func:`_tag_spans_by_markup`, where :func:`_other_markup` handles declarations and says what is malformed.
     """
-    elements = [element for element in root.iter() if isinstance(element.tag, str)]
+    from lxml import etree
+
+    elements = list(root.iter(etree.Element))  # elements only: no comments, processing instructions, entities
     scanned = _plain_tag_spans(text)
     if scanned is None:  # a declaration with an internal subset, or malformed markup: read piece by piece
         scanned = _tag_spans_by_markup(text, offset)
