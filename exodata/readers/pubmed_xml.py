@@ -99,7 +99,7 @@ class _Article:
     def first(self, *paths: str) -> Located | None:
         for path in paths:
             found = self.value(self.find(path))
-            if found:
+            if found is not None:  # value() gives None or a non-blank value
                 return found
         return None
 
@@ -199,10 +199,12 @@ def _authors(doc: _Article, record: RawRecord, path: str) -> None:
     for author in doc.all(f"{path}/Author"):
         parts = doc.children(author)
         last = doc.value(_first(parts, "LastName"))
-        given = doc.value(_first(parts, "ForeName")) or doc.value(_first(parts, "Initials"))
-        if not last:
+        given = doc.value(_first(parts, "ForeName"))
+        if given is None:
+            given = doc.value(_first(parts, "Initials"))
+        if last is None:
             continue
-        if given:
+        if given is not None:
             start, end = min(last.start, given.start), max(last.end, given.end)
             name = Located(doc.text[start:end], start, end, f"{last.value}, {given.value}")
         else:
