@@ -45,12 +45,12 @@ RAW_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
+class Located(NamedTuple):
     """A value as written in the seed: ``seed_text[start:end] == text``.
 
     ``decoded`` holds the value when the format encodes it (LaTeX accents in BibTeX, XML entities); the
-    span still points at the characters as written.
+    span still points at the characters as written.  A named tuple: readers make dozens per record, and a
+    tuple is built almost three times faster than a frozen dataclass (same fields, same repr).
     """
 
     text: str
