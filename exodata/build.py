@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exodata import __version__
+from exodata.merge import FORMAT_RANK
 from exodata.rows import stage_job
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ class BuildSummary:
     mentions: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     quarantined: list[str] = field(default_factory=list)
-    formats: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage (reported, never written)
 
 
@@ -74,7 +74,7 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
 
     from exodata.rows import staged_schema
 
-    rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": 99,
+    rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": len(FORMAT_RANK),
              "n_fields": 0, "n_authors": 0, "author_detail": 0, "n_affiliations": 0, "n_keywords": 0,
              "n_funders": 0} for relative, reason in skipped]
     return pl.DataFrame(rows, schema=staged_schema("records"))
@@ -204,7 +204,6 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         seed_rows = frames["seed_records"]
         summary.quarantined = seed_rows.filter(pl.col("status") == "quarantined")["reason"].to_list()
         summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
-        summary.formats.update(seed_rows.unique(["file"])["format"].fill_null("unknown").to_list())
         summary.publications = frames["publications"].height
         summary.conflicts = frames["conflicts"].height
         summary.mentions = frames["mentions"].height

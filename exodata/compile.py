@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from exodata.decode import MAX_SEED_BYTES, decode
+from exodata.decode import MAX_SEED_BYTES, decode, oversize_problem
 from exodata.model import RawRecord, Record
 from exodata.schema.tables import ANNOTATED_FIELDS
 
@@ -163,8 +163,7 @@ def read_seed(path: Path) -> tuple[bytes | None, str, str | None]:
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return None, digest.hexdigest(), (f"file is {size} bytes, over the {MAX_SEED_BYTES}-byte limit for one seed; "
-                                      "split it into smaller exports")
+    return None, digest.hexdigest(), oversize_problem(size)
 
 
 def compile_file(path: Path, file: str, consume: Callable[[SeedResult], T]) -> T:

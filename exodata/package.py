@@ -11,7 +11,7 @@ Determinism: rows sorted by primary key, fixed Parquet settings (one row group, 
 statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
 ``created`` property appears only when ``SOURCE_DATE_EPOCH`` is set, and then says that instant).
 
-Atomicity: everything is written and checked in a staging directory beside the target; only then are the
+Atomicity: the tables are validated first, then written into a staging directory beside the target; only then are the
 three entries (``data/``, ``schemas/``, ``datapackage.json``) swapped in by renames, the descriptor last.
 A failure before the swap leaves the previous package untouched; a failure during it rolls back.
 """
@@ -222,11 +222,10 @@ def ensure_safe_output(out: Path) -> None:
             "schemas/ whole, so it would delete them: move them away or choose another --out")
 
 
-def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any], *,
-                  check=None) -> dict[str, Any]:
+def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any]) -> dict[str, Any]:
     """Write the package into ``out`` atomically.
 
-    ``check(staging_dir)`` runs on the staged package before the swap; if it raises, nothing in ``out`` changes.
+    The caller validates the tables first (exodata/checks.py); a failure while writing leaves ``out`` unchanged.
     Refuses (:class:`UnsafeOutputError`) when ``out/data`` or ``out/schemas`` hold files the previous package
     does not list, since the swap would delete them.
     """
@@ -236,8 +235,6 @@ def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str
     _remove(staging)
     try:
         descriptor = write_files(frames, staging, metadata)
-        if check is not None:
-            check(staging)
         swap_into_place(staging, out)
     finally:
         _remove(staging)
