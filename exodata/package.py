@@ -7,8 +7,8 @@ Layout written into the output directory (see ``shared/design/data-model.md``)::
     data/<table>.csv       interchange copy (what every Frictionless tool reads)
     data/<table>.parquet   typed copy (what exodata.load() reads)
 
-Determinism: rows sorted by primary key, fixed Parquet settings (one row group, zstd level, page size,
-statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
+Determinism: rows sorted by primary key, fixed Parquet settings (row groups of :data:`ROW_GROUP_ROWS`, zstd
+level, page size, statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
 ``created`` property appears only when ``SOURCE_DATE_EPOCH`` is set, and then says that instant).
 
 Atomicity: the tables are validated first, then written into a staging directory beside the target; only then are the
@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exodata.schema import LIST_DELIMITER, TABLES, Table
 from exodata.schema.arrow import arrow_schema
@@ -32,6 +32,7 @@ from exodata.schema.frictionless import table_schema
 
 if TYPE_CHECKING:
     import polars as pl
+    import pyarrow.parquet as pq
 
 DESCRIPTOR = "datapackage.json"
 PACKAGE_ENTRIES = ("data", "schemas", DESCRIPTOR)
@@ -64,7 +65,8 @@ def sort_by_key(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
     return frame.select(table.column_names).sort(list(table.primary_key), nulls_last=False, maintain_order=True)
 
 
-def write_csv(frame: pl.DataFrame, table: Table, path: Path) -> None:
+def write_csv(frame: pl.DataFrame, table: Table, target: Path | BinaryIO, *, include_header: bool = True) -> None:
+    """Write ``frame`` as CSV rows to a path or an open binary file (appending parts: header on the first only)."""
     import polars as pl
 
     lists = [f.name for f in table.fields if f.type == "list"]
@@ -73,15 +75,29 @@ def write_csv(frame: pl.DataFrame, table: Table, path: Path) -> None:
         pl.when(pl.col(name).list.len() > 0).then(pl.col(name).list.join(LIST_DELIMITER)).alias(name)
         for name in lists
     ) if lists else frame
-    flat.write_csv(path, include_header=True, separator=",", line_terminator="\n", quote_style="necessary",
-                   null_value="")
+    flat.write_csv(target, include_header=include_header, separator=",", line_terminator="\n",
+                   quote_style="necessary", null_value="")
+
+
+#: Rows per Parquet row group at most: the Arrow copy of one row group at a time is what writing a table costs
+#: in memory, whatever its length.  (A table written in parts starts a row group with each part.)
+ROW_GROUP_ROWS = 1 << 20
+
+
+def append_parquet(frame: pl.DataFrame, table: Table, writer: pq.ParquetWriter) -> None:
+    """Append ``frame`` to an open Parquet file as row groups of at most :data:`ROW_GROUP_ROWS` rows."""
+    schema = arrow_schema(table)
+    for offset in range(0, max(frame.height, 1), ROW_GROUP_ROWS):
+        part = frame.slice(offset, ROW_GROUP_ROWS).to_arrow().cast(schema).combine_chunks()
+        writer.write_table(part, row_group_size=max(part.num_rows, 1))
 
 
 def write_parquet(frame: pl.DataFrame, table: Table, path: Path) -> None:
+    """Write ``frame`` (already in key order) as one Parquet file with the package's settings."""
     import pyarrow.parquet as pq
 
-    arrow = frame.to_arrow().cast(arrow_schema(table)).combine_chunks()
-    pq.write_table(arrow, path, row_group_size=max(arrow.num_rows, 1), **PARQUET_SETTINGS)
+    with pq.ParquetWriter(path, arrow_schema(table), **PARQUET_SETTINGS) as writer:
+        append_parquet(frame, table, writer)
 
 
 def created_timestamp() -> str | None:
@@ -98,58 +114,74 @@ def _file_entry(root: Path, relative: str) -> dict[str, Any]:
     return {"path": relative, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_of(path)}"}
 
 
-def write_table(frame: pl.DataFrame, table: Table, root: Path) -> dict[str, Any]:
-    """Write one table's CSV, Parquet and schema files and return its resource descriptor."""
-    frame = sort_by_key(frame, table)
-    csv_path, parquet_path, schema_path = (f"data/{table.name}.csv", f"data/{table.name}.parquet",
-                                           f"schemas/{table.name}.json")
-    write_csv(frame, table, root / csv_path)
-    write_parquet(frame, table, root / parquet_path)
-    (root / schema_path).write_bytes(dump_json(table_schema(table)))
-    csv_entry = _file_entry(root, csv_path)
-    return {
-        "name": table.name,
-        "type": "table",
-        "title": table.title,
-        "description": table.description,
-        "path": csv_path,
-        "scheme": "file",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": csv_entry["bytes"],
-        "hash": csv_entry["hash"],
-        "schema": schema_path,
-        "exodata:schema": {k: v for k, v in _file_entry(root, schema_path).items() if k != "path"},
-        PARQUET_KEY: {**_file_entry(root, parquet_path), "mediatype": "application/vnd.apache.parquet"},
-        ROWS_KEY: frame.height,
-    }
+class TableFiles:
+    """One table's files being written, part after part: its CSV and Parquet files stay open until :meth:`close`.
 
-
-def write_files(frames: dict[str, pl.DataFrame], root: Path, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Write every table, schema and the descriptor into ``root`` (a fresh directory); return the descriptor.
-
-    Consumes ``frames``: each table is removed from the dict once written.
-
-    Tables are written by a small thread pool: polars, pyarrow and hashlib release the GIL while they
-    sort, encode, compress and hash, so two cores write two tables at once.  The descriptor lists the
-    resources in table order whatever order they finish in.
+    Parts must come in primary-key order, each sorted (as the assembly yields them); an empty part adds
+    nothing, and a table with no rows at all is written as a header and an empty row group.
     """
-    from concurrent.futures import ThreadPoolExecutor
 
-    (root / "data").mkdir(parents=True)
-    (root / "schemas").mkdir()
-    def write_and_release(table: Table) -> dict[str, Any]:
-        # the frame leaves the dict as it is written, so memory falls as the tables are done
-        return write_table(frames.pop(table.name), table, root)
+    def __init__(self, table: Table, root: Path) -> None:
+        import pyarrow.parquet as pq
 
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        resources = list(pool.map(write_and_release, TABLES.values()))
+        self.table, self.root, self.rows = table, root, 0
+        self.paths = (f"data/{table.name}.csv", f"data/{table.name}.parquet", f"schemas/{table.name}.json")
+        self.csv = (root / self.paths[0]).open("wb")
+        self.parquet = pq.ParquetWriter(root / self.paths[1], arrow_schema(table), **PARQUET_SETTINGS)
+
+    def append(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        write_csv(frame, self.table, self.csv, include_header=self.rows == 0)
+        append_parquet(frame, self.table, self.parquet)
+        self.rows += frame.height
+
+    def close(self) -> dict[str, Any]:
+        """Finish the files (and the schema file); return the table's resource descriptor."""
+        import polars as pl
+
+        from exodata.schema.arrow import polars_schema
+
+        if self.rows == 0:
+            empty = pl.DataFrame(schema=polars_schema(self.table))
+            write_csv(empty, self.table, self.csv)
+            append_parquet(empty, self.table, self.parquet)
+        self.csv.close()
+        self.parquet.close()
+        csv_path, parquet_path, schema_path = self.paths
+        (self.root / schema_path).write_bytes(dump_json(table_schema(self.table)))
+        csv_entry = _file_entry(self.root, csv_path)
+        table = self.table
+        return {
+            "name": table.name,
+            "type": "table",
+            "title": table.title,
+            "description": table.description,
+            "path": csv_path,
+            "scheme": "file",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": csv_entry["bytes"],
+            "hash": csv_entry["hash"],
+            "schema": schema_path,
+            "exodata:schema": {k: v for k, v in _file_entry(self.root, schema_path).items() if k != "path"},
+            PARQUET_KEY: {**_file_entry(self.root, parquet_path), "mediatype": "application/vnd.apache.parquet"},
+            ROWS_KEY: self.rows,
+        }
+
+    def discard(self) -> None:
+        self.csv.close()
+        self.parquet.close()
+
+
+def write_descriptor(root: Path, metadata: dict[str, Any], resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Write ``datapackage.json`` into ``root``, listing the resources in table order; return it."""
     descriptor = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", **metadata}
     created = created_timestamp()
     if created:
         descriptor["created"] = created
-    descriptor["resources"] = resources
+    descriptor["resources"] = [resources[name] for name in TABLES]
     (root / DESCRIPTOR).write_bytes(dump_json(descriptor))
     return descriptor
 
@@ -222,20 +254,66 @@ def ensure_safe_output(out: Path) -> None:
             "schemas/ whole, so it would delete them: move them away or choose another --out")
 
 
-def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Write the package into ``out`` atomically.
+class PackageWriter:
+    """Writes a package table by table (or part by part) into a staging directory beside ``out``, then swaps
+    it into place.
 
-    The caller validates the tables first (exodata/checks.py); a failure while writing leaves ``out`` unchanged.
-    Refuses (:class:`UnsafeOutputError`) when ``out/data`` or ``out/schemas`` hold files the previous package
-    does not list, since the swap would delete them.
+    Use as a context manager: :meth:`write` every table (a long table in consecutive parts, in key order),
+    then :meth:`commit` with the package metadata.  Leaving the block without committing (an exception,
+    invalid tables) removes the staging directory and leaves ``out`` untouched.  Refuses
+    (:class:`UnsafeOutputError`) when ``out/data`` or ``out/schemas`` hold files the previous package does
+    not list, since the swap would delete them.
     """
-    ensure_safe_output(out)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".exodata-staging-{os.getpid()}"
-    _remove(staging)
-    try:
-        descriptor = write_files(frames, staging, metadata)
-        swap_into_place(staging, out)
-    finally:
-        _remove(staging)
-    return descriptor
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.staging = out / f".exodata-staging-{os.getpid()}"
+        self.open: dict[str, TableFiles] = {}
+
+    def __enter__(self) -> PackageWriter:
+        ensure_safe_output(self.out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        _remove(self.staging)
+        (self.staging / "data").mkdir(parents=True)
+        (self.staging / "schemas").mkdir()
+        return self
+
+    def write(self, frame: pl.DataFrame, name: str, *, sorted_by_key: bool = False) -> None:
+        """Write a table, or the next part of one, into the staging directory.
+
+        ``sorted_by_key=True`` says the rows are already in key order (:func:`sort_by_key`), as a build's
+        tables come from the assembly; it saves a copy of the table.
+        """
+        table = TABLES[name]
+        if not sorted_by_key:
+            frame = sort_by_key(frame, table)
+        if name not in self.open:
+            self.open[name] = TableFiles(table, self.staging)
+        self.open[name].append(frame)
+
+    def commit(self, metadata: dict[str, Any]) -> dict[str, Any]:
+        """Finish every table, write the descriptor and swap the package into ``out``; return the descriptor."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        missing = [name for name in TABLES if name not in self.open]
+        if missing:
+            raise ValueError(f"cannot commit a package without tables {', '.join(missing)}")
+        # finishing a table hashes its files: hashlib releases the GIL, so two tables are hashed at once
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            resources = dict(zip(TABLES, pool.map(lambda name: self.open.pop(name).close(), list(TABLES))))
+        descriptor = write_descriptor(self.staging, metadata, resources)
+        swap_into_place(self.staging, self.out)
+        return descriptor
+
+    def __exit__(self, *exc_info) -> None:
+        for files in self.open.values():
+            files.discard()
+        _remove(self.staging)
+
+
+def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any]) -> dict[str, Any]:
+    """Write a complete set of (already validated) tables into ``out`` atomically (see :class:`PackageWriter`)."""
+    with PackageWriter(out) as writer:
+        for name in TABLES:
+            writer.write(frames[name], name)
+        return writer.commit(metadata)
