@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exodata.schema import TABLES, Table
-from exodata.schema.tables import ANNOTATED_FIELDS
+from exodata.schema.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER
 
 if TYPE_CHECKING:
     import polars as pl
@@ -78,9 +78,15 @@ def _pandera_issues(name: str, part: pl.DataFrame, schema, offset: int, whole: p
 
 
 def _duplicate_keys(name: str, frame: pl.DataFrame) -> list[Issue]:
+    import polars as pl
+
     table = TABLES[name]
-    duplicated = frame.select(table.primary_key).is_duplicated()
-    rows = duplicated.arg_true().head(20).to_list()
+    key = list(table.primary_key)
+    # a 64-bit hash per row first (a wide multi-column key hashed whole would need memory per row), then the
+    # exact comparison on the rows whose hashes collide: the same verdict in a fraction of the memory
+    candidates = frame.select(pl.struct(key).hash(seed=0)).to_series().is_duplicated().arg_true()
+    duplicated = frame[candidates].select(key).is_duplicated()
+    rows = candidates.filter(duplicated).head(20).to_list()
     issues = [Issue(table=name, column=", ".join(table.primary_key), row=row_key(frame, table, i),
                     message="fails primary key uniqueness (the key occurs more than once)") for i in rows]
     if int(duplicated.sum()) > len(rows):
@@ -106,19 +112,80 @@ def check_schema(name: str, frame: pl.DataFrame) -> list[Issue]:
     return issues + _duplicate_keys(name, frame)
 
 
-def check_foreign_keys(frames: dict[str, pl.DataFrame]) -> list[Issue]:
-    """Every non-null foreign key of every table points at an existing row."""
-    import polars as pl
+class TableChecker:
+    """Checks tables one at a time (a long table in parts), remembering only what later tables are checked against.
 
-    issues = []
-    for name, table in TABLES.items():
-        child = frames.get(name)
-        for fk in table.foreign_keys:
-            parent = frames.get(fk.resource)
-            if child is None or parent is None:
-                continue
-            keys = child.select(fk.fields).drop_nulls()
-            targets = parent.select([pl.col(p).alias(c) for c, p in zip(fk.fields, fk.reference_fields)]).unique()
+    A table's foreign keys are checked against the keys of the tables it points at, and mention and quantity
+    offsets against the publication fields and keywords they point into; so each table must come after those
+    (as in :data:`~exodata.schema.tables.DEPENDENCY_ORDER`).  A table may come in parts, provided no
+    publication's rows are split between parts (primary keys start with ``publication_id``, so each key is
+    then checked for uniqueness within its part).  Holding keys and texts instead of whole tables is what
+    lets a build check and write a table, then let it go.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, tuple[str, ...]], list[pl.DataFrame]] = {}  # distinct keys, by part
+        self.texts: pl.DataFrame | None = None  # publication_id, field, source: what offsets point into
+        self.keyword_parts: list[pl.DataFrame] = []
+        self.seen: set[str] = set()
+        self.wanted = {(fk.resource, fk.reference_fields) for t in TABLES.values() for fk in t.foreign_keys}
+
+    def check(self, name: str, frame: pl.DataFrame) -> list[Issue]:
+        """Every problem of table ``name`` (or of this part of it): its pandera schema, its foreign keys and
+        (if any) its offsets."""
+        issues = check_schema(name, frame)
+        issues.extend(self.foreign_key_issues(name, frame))
+        if name in ("mentions", "vesicle_quantities"):
+            issues.extend(self.offset_issues(name, frame))
+        self.remember(name, frame)
+        return issues
+
+    def remember(self, name: str, frame: pl.DataFrame) -> None:
+        import polars as pl
+
+        for resource, fields in self.wanted:
+            if resource == name:
+                self.kept.setdefault((name, fields), []).append(frame.select(fields).unique())
+        if name == "publications":
+            self.texts = frame.select("publication_id", *ANNOTATED_FIELDS).unpivot(
+                index="publication_id", on=list(ANNOTATED_FIELDS), variable_name="field", value_name="source")
+        elif name == "keywords":
+            self.keyword_parts.append(frame.select(
+                "publication_id", pl.col("position").alias("keyword_position"), pl.lit("keyword").alias("field"),
+                pl.col("keyword").alias("keyword_source")))
+        self.seen.add(name)
+
+    def targets(self, resource: str, fields: tuple[str, ...]) -> pl.DataFrame:
+        """The distinct keys of ``resource`` (all its parts so far)."""
+        import polars as pl
+
+        parts = self.kept[resource, fields]
+        if len(parts) > 1:
+            parts[:] = [pl.concat(parts)]
+        return parts[0]
+
+    @property
+    def keywords(self) -> pl.DataFrame:
+        import polars as pl
+
+        if len(self.keyword_parts) > 1:
+            self.keyword_parts[:] = [pl.concat(self.keyword_parts)]
+        return self.keyword_parts[0]
+
+    def _needs(self, name: str, parent: str) -> None:
+        if parent not in self.seen:
+            raise ValueError(f"table {name} is checked before {parent}, which it points into")
+
+    def foreign_key_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
+        """Every non-null foreign key of ``frame`` points at an existing row."""
+        import polars as pl
+
+        issues = []
+        for fk in TABLES[name].foreign_keys:
+            self._needs(name, fk.resource)
+            targets = self.targets(fk.resource, fk.reference_fields).select(
+                [pl.col(p).alias(c) for c, p in zip(fk.fields, fk.reference_fields)])
+            keys = frame.select(fk.fields).drop_nulls()
             dangling = keys.join(targets, on=list(fk.fields), how="anti", nulls_equal=False).unique(
                 maintain_order=True)
             for row in dangling.head(20).iter_rows(named=True):
@@ -130,70 +197,54 @@ def check_foreign_keys(frames: dict[str, pl.DataFrame]) -> list[Issue]:
             if dangling.height > 20:
                 issues.append(Issue(table=name, column=", ".join(fk.fields),
                                     message=f"... and {dangling.height - 20} more dangling keys to {fk.resource}"))
-    return issues
+        return issues
 
+    def _offset_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows of a mentions-like table joined with the text they point into (column ``source``)."""
+        import polars as pl
 
-def _offset_rows(frame: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Rows of a mentions-like table joined with the text they point into (column ``source``)."""
-    import polars as pl
+        in_fields = frame.join(self.texts, on=["publication_id", "field"], how="left")
+        if "keyword_position" not in frame.columns:
+            return in_fields
+        joined = in_fields.join(self.keywords, on=["publication_id", "field", "keyword_position"], how="left")
+        return joined.with_columns(pl.coalesce("source", "keyword_source").alias("source")).drop("keyword_source")
 
-    publications = frames["publications"].select("publication_id", *ANNOTATED_FIELDS)
-    texts = publications.unpivot(index="publication_id", on=list(ANNOTATED_FIELDS), variable_name="field",
-                                 value_name="source")
-    in_fields = frame.join(texts, on=["publication_id", "field"], how="left")
-    if "keyword_position" not in frame.columns:
-        return in_fields
-    keywords = frames["keywords"].select(
-        "publication_id", pl.col("position").alias("keyword_position"), pl.lit("keyword").alias("field"),
-        pl.col("keyword").alias("keyword_source"))
-    joined = in_fields.join(keywords, on=["publication_id", "field", "keyword_position"], how="left")
-    return joined.with_columns(pl.coalesce("source", "keyword_source").alias("source")).drop("keyword_source")
+    def offset_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
+        """``<field text>[start:end] == text`` for every row (checked in slices, since each row is joined with
+        the whole text it points into)."""
+        import polars as pl
 
-
-def check_offsets(frames: dict[str, pl.DataFrame]) -> list[Issue]:
-    """``<field text>[start:end] == text`` for every mention and every vesicle quantity (checked in slices, since
-    each row is joined with the whole text it points into)."""
-    import polars as pl
-
-    issues = []
-    for name in ("mentions", "vesicle_quantities"):
-        frame = frames.get(name)
-        if frame is None or frame.height == 0:
-            continue
-        # slice by slice: each row carries its whole source text while it is checked
+        self._needs(name, "publications")
+        if "keyword_position" in frame.columns:
+            self._needs(name, "keywords")
+        if frame.height == 0:
+            return []
         parts = []
         for offset in range(0, frame.height, CHUNK_ROWS):
-            joined = _offset_rows(frame.slice(offset, CHUNK_ROWS), frames)
+            joined = self._offset_rows(frame.slice(offset, CHUNK_ROWS))
             found = pl.col("source").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("found")
             mismatched = pl.col("found").is_null() | (pl.col("found") != pl.col("text"))
             parts.append(joined.with_columns(found).filter(mismatched).drop("source"))
         bad = pl.concat(parts)
-        table = TABLES[name]
+        issues = []
         for row in bad.head(20).iter_rows(named=True):
             issues.append(Issue(
                 table=name, column="start, end", value=row["text"],
-                row=", ".join(f"{c}={row.get(c)!r}" for c in table.primary_key),
+                row=", ".join(f"{c}={row.get(c)!r}" for c in TABLES[name].primary_key),
                 message=f"offsets point at {row['found']!r} in {row['field']}, not at the mention text",
             ))
         if bad.height > 20:
             issues.append(Issue(table=name, message=f"... and {bad.height - 20} more offset mismatches"))
-    return issues
+        return issues
 
 
 def check_tables(frames: dict[str, pl.DataFrame]) -> list[Issue]:
     """All checks on a complete set of tables; an empty list means the tables are valid."""
-    from concurrent.futures import ThreadPoolExecutor
-
     missing = [Issue(table=name, message="table is missing") for name in TABLES if name not in frames]
     if missing:
         return missing
-    # pandera's checks are polars expressions, which release the GIL: tables are checked side by side
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        per_table = list(pool.map(lambda name: check_schema(name, frames[name]), TABLES))
-    issues = [issue for found in per_table for issue in found]
-    issues.extend(check_foreign_keys(frames))
-    issues.extend(check_offsets(frames))
-    return issues
+    checker = TableChecker()
+    return [issue for name in DEPENDENCY_ORDER for issue in checker.check(name, frames[name])]
 
 
 def format_issues(issues: list[Issue], limit: int = 50) -> str:

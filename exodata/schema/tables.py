@@ -285,3 +285,10 @@ TABLES: dict[str, Table] = {
         CONFLICTS, CONCEPTS, MENTIONS, PUBLICATION_CONCEPTS, VESICLE_QUANTITIES,
     )
 }
+
+#: The order a build assembles, checks and writes tables in: each after the tables its foreign keys (and, for
+#: mentions and quantities, its offsets) point into, ``publication_concepts`` right after the ``mentions`` it
+#: summarises.  Holding only what later tables need is what keeps a build's memory bounded.
+DEPENDENCY_ORDER = ("publications", "concepts", "seed_records", "authors", "affiliations", "author_affiliations",
+                    "keywords", "funders", "provenance", "mentions", "publication_concepts",
+                    "vesicle_quantities", "conflicts")
