@@ -9,16 +9,19 @@ its final form.  Memory is bounded by the output tables, never by Python objects
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.rows import SOURCE, STAGED
+from exodata.rows import SOURCE
 from exodata.schema import TABLES
 from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
 
 if TYPE_CHECKING:
     import polars as pl
+
+FrameT = TypeVar("FrameT", "pl.DataFrame", "pl.LazyFrame")
 
 
 
@@ -28,13 +31,13 @@ def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=polars_schema(TABLES[name]), orient="row")
 
 
-def _members(compiled: pl.DataFrame, publications: pl.DataFrame) -> dict[int, list[Member]]:
+def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, list[Member]]:
     """The records of every duplicate group, with their values, keyed by group."""
     import polars as pl
 
-    multi = compiled.filter(pl.col("group_size") > 1).join(
+    multi = compiled.filter(pl.col("group_size") > 1).lazy().join(
         publications.rename({"src_file": "file", "src_record": "record"}).drop("publication_id"),
-        on=["file", "record"], how="left")
+        on=["file", "record"], how="left").collect()
     groups: dict[int, list[Member]] = {}
     for row in multi.sort("order").iter_rows(named=True):
         groups.setdefault(row["group"], []).append(Member(
@@ -112,15 +115,57 @@ def concept_table() -> pl.DataFrame:
          c.note) for c in load_vocabulary()])
 
 
-def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Every contract table from the concatenated staged frames of all seeds.
+def in_key_order(frame: FrameT, name: str) -> FrameT:
+    """The contract's columns of table ``name``, rows sorted by its primary key: the order tables are written in."""
+    from exodata.package import sort_by_key
 
-    Consumes ``staged``: each staged frame is removed from the dict once its table is built, so that the
-    build never holds a table twice.
+    return sort_by_key(frame, TABLES[name])
+
+
+#: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
+#: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
+PART_ROWS = 1_000_000
+
+
+def partitions(publication_ids: pl.Series, rows: int) -> list[tuple[str | None, str | None]]:
+    """Half-open ranges ``[low, high)`` of publication ids (None: unbounded) that split ``rows`` rows into parts
+    of at most about :data:`PART_ROWS`, each range holding an equal share of the publications.
+
+    Ranges follow the sort order of the ids, so the parts of a table, each sorted by its primary key (which
+    starts with ``publication_id``), follow one another in key order: written one after the other they are
+    the table in key order.  The ranges depend only on the ids and the row count, so rebuilds split alike.
+    """
+    count = max(1, -(-rows // PART_ROWS))
+    ids = publication_ids.unique().sort()
+    if count == 1 or ids.len() < count:
+        return [(None, None)]
+    bounds = [None, *(ids[i * ids.len() // count] for i in range(1, count)), None]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _in_range(column: str, low: str | None, high: str | None) -> pl.Expr:
+    import polars as pl
+
+    condition = pl.lit(True)
+    if low is not None:
+        condition = condition & (pl.col(column) >= low)
+    if high is not None:
+        condition = condition & (pl.col(column) < high)
+    return condition
+
+
+def assemble(records: pl.DataFrame, staged: dict[str, pl.LazyFrame]) -> Iterator[tuple[str, pl.DataFrame]]:
+    """Every contract table in :data:`~exodata.schema.tables.DEPENDENCY_ORDER`, from the staged rows of all seeds.
+
+    ``records`` is the concatenated ``records`` staging frame; ``staged`` the other staged tables as lazy
+    frames (read from the spill files, or in memory).  Yields ``(table name, frame)``, each frame sorted by the
+    table's primary key.  A long child table comes as several consecutive frames (see :func:`partitions`), and
+    each ``publication_concepts`` part right after the ``mentions`` part it summarises: the caller checks and
+    writes each frame and lets it go before the next is built, so the build never holds a whole long table.
     """
     import polars as pl
 
-    records = staged["records"].with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
+    records = records.with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
     compiled = records.filter(pl.col("status") == "compiled")
     compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
     compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
@@ -129,33 +174,35 @@ def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
     # every compiled record → its publication id (its own, unless a duplicate group was merged)
     ids = (compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"),
-                           (pl.col("group_size") == 1).alias("single"))
-           .join(keep["ids"], on=list(SOURCE), how="left"))
-    tables: dict[str, pl.DataFrame] = {}
-    for name in STAGED:
-        if name == "publications":
-            continue
-        # one lazy plan per table, and the staged frame is dropped as soon as its table exists
-        rows = staged.pop(name).lazy().join(ids.lazy(), on=list(SOURCE), how="inner")
-        kept = pl.concat([rows.filter(pl.col("single")), _keep(name, rows.filter(~pl.col("single")), keep)])
-        tables[name] = kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")).select(
-            TABLES[name].column_names).collect()
+                           (pl.col("group_size") == 1).alias("single"), "local_id")
+           .join(keep["ids"], on=list(SOURCE), how="left")
+           .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id")).drop("local_id"))
 
-    singles = staged.pop("publications").join(ids.filter(pl.col("single")), on=list(SOURCE), how="semi")
+    def child_table(name: str, low: str | None = None, high: str | None = None) -> pl.DataFrame:
+        part = ids.lazy().filter(_in_range("final_id", low, high)).drop("final_id")
+        rows = staged[name].join(part, on=list(SOURCE), how="inner")
+        kept = pl.concat([rows.filter(pl.col("single")), _keep(name, rows.filter(~pl.col("single")), keep)])
+        return in_key_order(
+            kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")), name).collect()
+
+    def parts(name: str) -> list[tuple[str | None, str | None]]:
+        rows = staged[name].select(pl.len()).collect().item()
+        return partitions(ids["final_id"], rows)
+
+    singles = staged["publications"].join(ids.lazy().filter(pl.col("single")), on=list(SOURCE), how="semi")
     merged_rows = _frame("publications", [
         tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
               for c in TABLES["publications"].column_names) for group in merged])
-    tables["publications"] = pl.concat([
-        singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names),
-        merged_rows])
-    tables["conflicts"] = _frame("conflicts", [
-        (group.publication_id, column, str(kept), str(other), member.file, member.record)
-        for group in merged for column, kept, other, member in group.conflicts])
+    yield "publications", in_key_order(pl.concat([
+        singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names)
+        .collect(), merged_rows]), "publications")
+    concepts = in_key_order(concept_table(), "concepts")
+    yield "concepts", concepts
 
     duplicates = pl.DataFrame(
         [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
         schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
-    tables["seed_records"] = (
+    yield "seed_records", in_key_order(
         records.join(ids.select(pl.col("src_file").alias("file"), pl.col("src_record").alias("record"),
                                 "merged_id"), on=["file", "record"], how="left")
         .join(duplicates, on=["file", "record"], how="left")
@@ -163,8 +210,21 @@ def assemble(staged: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             pl.coalesce("merged_id", "local_id").alias("publication_id"),
             pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
             .otherwise(pl.col("status")).alias("status"),
-            pl.coalesce("duplicate_reason", "reason").alias("reason"))
-        .select(TABLES["seed_records"].column_names))
-    tables["concepts"] = concept_table()
-    tables["publication_concepts"] = publication_concepts(tables["mentions"], tables["concepts"])
-    return {name: tables[name] for name in TABLES}
+            pl.coalesce("duplicate_reason", "reason").alias("reason")), "seed_records")
+    del records, compiled
+
+    for name in ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance"):
+        for low, high in parts(name):
+            yield name, child_table(name, low, high)
+    for low, high in parts("mentions"):
+        mentions = child_table("mentions", low, high)
+        yield "mentions", mentions
+        summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")
+        del mentions
+        yield "publication_concepts", summary
+        del summary
+    for low, high in parts("vesicle_quantities"):
+        yield "vesicle_quantities", child_table("vesicle_quantities", low, high)
+    yield "conflicts", in_key_order(_frame("conflicts", [
+        (group.publication_id, column, str(kept), str(other), member.file, member.record)
+        for group in merged for column, kept, other, member in group.conflicts]), "conflicts")
