@@ -80,29 +80,51 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=staged_schema("records"))
 
 
-def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None) -> Iterator[dict]:
+def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None,
+                spill_dir: Path | None = None) -> Iterator[dict]:
     """Compile and stage every seed file, in seed order; ``jobs > 1`` spreads the work over worker processes.
 
-    Each result is the file's staged frames (see exodata/rows.py): columns, not Python records, so the
-    build's memory grows with the output tables only.
+    Each result is the file's staged frames (see exodata/rows.py): columns, not Python records; with
+    ``spill_dir``, every table but the small ``records`` frame comes back as the path of a file written there.
     """
-    work = [(str(path), relative) for path, relative in files]
+    spill = None if spill_dir is None else str(spill_dir)
+    work = [(str(path), relative, number, spill) for number, (path, relative) in enumerate(files)]
     if jobs <= 1 or len(work) <= 1:
         results = map(stage_job, work)
         pool = None
     else:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=relax_gc)
+        # forkserver, not fork: a forked child inherits polars' thread pool in whatever state the parent left
+        # it, and its first multi-threaded call (writing a spill file) can deadlock
+        context = multiprocessing.get_context("forkserver")
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=relax_gc)
         results = pool.map(stage_job, work, chunksize=1)
     try:
-        for done, (result, (_, relative)) in enumerate(zip(results, work), start=1):
+        for done, (result, job) in enumerate(zip(results, work), start=1):
             if progress:
-                progress(done, len(work), relative)
+                progress(done, len(work), job[1])
             yield result
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def staged_tables(parts: dict[str, list]) -> dict[str, pl.LazyFrame]:
+    """Every staged table as one lazy frame over its spill files (or frames), in seed order."""
+    import polars as pl
+
+    from exodata.rows import STAGED, staged_schema
+
+    tables = {}
+    for name in STAGED:
+        paths = [part for part in parts.get(name, []) if isinstance(part, Path)]
+        frames = [part.lazy() for part in parts.get(name, []) if not isinstance(part, Path)]
+        if paths:
+            frames.append(pl.scan_ipc(paths))
+        tables[name] = pl.concat(frames) if frames else pl.LazyFrame(schema=staged_schema(name))
+    return tables
 
 
 @contextmanager
@@ -165,21 +187,29 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid.
 
     ``progress(done, total, file)`` is called after each seed file; ``on_stage(text)`` when a corpus-wide
-    stage starts (merging, validating, writing), so a terminal can say what a long build is doing.
+    stage starts, so a terminal can say what a long build is doing.
+
+    Tables come from the assembly sorted by primary key, as they are written.  Memory stays bounded by the largest table, not by the corpus: the per-file stage spills its columns to a
+    temporary directory, and the tables are then assembled, checked and written one at a time (the checker
+    keeps only the keys and texts later tables are checked against).  Nothing reaches ``out`` unless every
+    table is valid: tables are written into a staging directory that is swapped in at the end.
     """
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
     import polars as pl
 
     from exodata.assemble import assemble
-    from exodata.checks import check_tables, format_issues
-    from exodata.package import UnsafeOutputError, ensure_safe_output, write_package
+    from exodata.checks import TableChecker, format_issues
+    from exodata.package import PackageWriter, UnsafeOutputError, ensure_safe_output
 
     if not seeds.is_dir():
         raise BuildError(f"seeds directory {seeds} does not exist")
     try:
-        ensure_safe_output(out)  # before the work, not after it (write_package checks again)
+        ensure_safe_output(out)  # before the work, not after it (the writer checks again)
     except UnsafeOutputError as refused:
         raise BuildError(str(refused)) from None
-    with relaxed_gc():  # compiling and the corpus-wide stages make many short-lived objects
+    with relaxed_gc(), tempfile.TemporaryDirectory(prefix="exodata-build-") as spill:
         clock = time.perf_counter()
 
         def lap(stage: str, next_stage: str | None = None) -> None:
@@ -193,35 +223,43 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         files, skipped = seed_files(seeds)
         summary = BuildSummary(out=out, files=len(files), ignored=[relative for relative, _ in skipped])
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
-        for staged in compile_all(files, jobs, progress):
-            for name, frame in staged.items():
-                parts.setdefault(name, []).append(frame)
-        staged = {name: pl.concat(frames, rechunk=False) for name, frames in parts.items()}  # no copy
-        del parts
-        lap("compile", "merging duplicates and assembling tables")
-        frames = assemble(staged)  # consumes the staged frames table by table, freeing them as it goes
-        lap("merge and assemble", "validating every table")
-        seed_rows = frames["seed_records"]
-        summary.quarantined = seed_rows.filter(pl.col("status") == "quarantined")["reason"].to_list()
-        summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
-        summary.publications = frames["publications"].height
-        summary.conflicts = frames["conflicts"].height
-        summary.mentions = frames["mentions"].height
-        summary.rows = {name: frame.height for name, frame in frames.items()}
-        if strict and summary.quarantined:
-            raise BuildError(f"--strict: {len(summary.quarantined)} quarantined record(s); nothing was written:\n"
-                             + "\n".join(f"- {q}" for q in summary.quarantined[:50]))
-        issues = check_tables(frames)
-        lap("validate", "writing the package")
-        if issues:
-            raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
-                             + format_issues(issues))
-        seeds_hashes = (seed_rows.filter(pl.col("sha256").is_not_null()).unique(["file"]).sort("file")
-                        .select("file", "sha256").iter_rows())
-        metadata = descriptor_metadata(summary, list(seeds_hashes))
+        for staged in compile_all(files, jobs, progress, Path(spill)):
+            for name, part in staged.items():
+                parts.setdefault(name, []).append(part)
+        records = pl.concat(parts.pop("records"))
+        tables = staged_tables(parts)
+        lap("compile", "merging duplicates")
+        issues = []
+        checker = TableChecker()
         try:
-            write_package(frames, out, metadata)
+            with PackageWriter(out) as writer, ThreadPoolExecutor(max_workers=2) as pool:
+                for name, frame in assemble(records, tables):
+                    summary.rows[name] = summary.rows.get(name, 0) + frame.height
+                    if on_stage:
+                        on_stage(f"checking and writing {name} ({frame.height:,} rows)")
+                    if name == "seed_records":
+                        seed_rows = frame
+                        summary.quarantined = frame.filter(pl.col("status") == "quarantined")["reason"].to_list()
+                        if strict and summary.quarantined:
+                            raise BuildError(
+                                f"--strict: {len(summary.quarantined)} quarantined record(s); nothing was written:\n"
+                                + "\n".join(f"- {q}" for q in summary.quarantined[:50]))
+                    # a table is checked and written side by side (polars and pyarrow release the GIL), then let go
+                    written = pool.submit(writer.write, frame, name, sorted_by_key=True)
+                    issues.extend(checker.check(name, frame))
+                    written.result()
+                    del frame
+                summary.status.update(dict(seed_rows.get_column("status").value_counts().iter_rows()))
+                summary.publications = summary.rows["publications"]
+                summary.conflicts = summary.rows["conflicts"]
+                summary.mentions = summary.rows["mentions"]
+                if issues:
+                    raise BuildError(f"the built tables are invalid; nothing was written ({len(issues)} problem(s)):\n"
+                                     + format_issues(issues))
+                seeds_hashes = (seed_rows.filter(pl.col("sha256").is_not_null()).unique(["file"]).sort("file")
+                                .select("file", "sha256").iter_rows())
+                writer.commit(descriptor_metadata(summary, list(seeds_hashes)))
         except UnsafeOutputError as refused:
             raise BuildError(str(refused)) from None
-        lap("write")
+        lap("assemble, check and write")
         return summary

@@ -137,7 +137,27 @@ def stage(result: SeedResult) -> dict[str, pl.DataFrame]:
     return {name: columns.frame() for name, columns in out.items()}
 
 
-def stage_job(job: tuple[str, str]) -> dict[str, pl.DataFrame]:
-    """The whole per-file map, as a picklable entry point for worker processes: ``(path, relative name)``."""
-    path, file = job
-    return compile_file(Path(path), file, stage)
+def stage_job(job: tuple[str, str, int, str | None]) -> dict[str, pl.DataFrame | Path]:
+    """The whole per-file map, as a picklable entry point for worker processes.
+
+    ``job`` is ``(path, relative name, file number, spill directory)``.  With a spill directory, every staged
+    table but ``records`` is written there as an Arrow IPC file (``<table>/<file number>.arrow``) and its path
+    returned instead of the frame: the build then holds only the small ``records`` frames while seeds are
+    compiled, and reads each table back once, when it is assembled (see :func:`spill`).
+    """
+    path, file, number, spill_dir = job
+    staged = compile_file(Path(path), file, stage)
+    return staged if spill_dir is None else spill(staged, Path(spill_dir), number)
+
+
+def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict[str, pl.DataFrame | Path]:
+    """Write a file's staged tables (not its ``records``) to ``directory``; empty tables are left out."""
+    kept: dict[str, pl.DataFrame | Path] = {"records": staged["records"]}
+    for name in STAGED:
+        frame = staged[name]
+        if frame.height:
+            target = directory / name / f"{number:07d}.arrow"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            frame.write_ipc(target, compression="lz4")
+            kept[name] = target
+    return kept
