@@ -22,14 +22,16 @@ HERE = Path(__file__).resolve().parent
 
 
 def run_build(seeds: Path, out: Path, jobs: int) -> tuple[float, float]:
-    code = ("import sys; from exodata.build import build; from pathlib import Path; "
-            f"s = build(Path({str(seeds)!r}), Path({str(out)!r}), jobs={jobs}); "
-            "print('  stages:', ', '.join(f'{k} {v:.1f} s' for k, v in s.seconds.items()), file=sys.stderr)")
+    """Run ``exodata build`` as a user would (the command-line program) and return (seconds, peak MB)."""
+    command = [sys.executable, "-m", "exodata.cli", "build", "--seeds", str(seeds), "--out", str(out),
+               "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    took = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("took ")]
+    print(f"  {' '.join(took)}", file=sys.stderr)
     return elapsed, max(peak_kib, before) / 1024
 
 

@@ -18,6 +18,20 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def return_freed_memory() -> None:
+    """Ask polars' allocator (jemalloc) to give freed memory back to the system at once.
+
+    A build makes and drops one large table after another; by default jemalloc keeps freed pages for about
+    ten seconds, so each table's memory would stay counted while the next is built.  Set here, in the
+    program, not in the library (it must be set before polars is first imported, and it is a process-wide
+    choice); a value the user has set is kept.
+    """
+    import os
+
+    if "polars" not in sys.modules:
+        os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+
+
 @app.command()
 def build(
     seeds: Path = typer.Option(Path("seeds"), "--seeds", help="Directory of seed files."),
@@ -26,6 +40,7 @@ def build(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for reading seeds."),
 ) -> None:
     """Compile the seeds into a validated Frictionless data package."""
+    return_freed_memory()
     from exodata.build import BuildError
     from exodata.build import build as run_build
 
@@ -55,6 +70,7 @@ def build(
                   f"{status.get('compiled', 0)} compiled, {status.get('duplicate', 0)} duplicate, "
                   f"{status.get('quarantined', 0)} quarantined record(s) → {summary.publications} publication(s), "
                   f"{summary.mentions} mention(s), {summary.conflicts} conflict(s) between duplicates")
+    console.print("  took " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items()))
     for reason in summary.quarantined[:20]:
         console.print(f"  quarantined: {reason}")
     if len(summary.quarantined) > 20:
