@@ -10,10 +10,11 @@ its final form.  Memory is bounded by the output tables, never by Python objects
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.rows import SOURCE
+from exodata.rows import SOURCE, SOURCE_NUMBER
 from exodata.schema import TABLES
 from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
@@ -36,8 +37,7 @@ def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, li
     import polars as pl
 
     multi = compiled.filter(pl.col("group_size") > 1).lazy().join(
-        publications.rename({"src_file": "file", "src_record": "record"}).drop("publication_id"),
-        on=["file", "record"], how="left").collect()
+        publications.drop("publication_id", *SOURCE), on=SOURCE_NUMBER, how="left").collect()
     groups: dict[int, list[Member]] = {}
     for row in multi.sort("order").iter_rows(named=True):
         groups.setdefault(row["group"], []).append(Member(
@@ -125,41 +125,78 @@ def in_key_order(frame: FrameT, name: str) -> FrameT:
 #: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
 #: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
 PART_ROWS = 1_000_000
+#: Spill files are read about this many (compressed) bytes at a time when a table is split into parts: larger
+#: batches cost memory and, measured at 100k records, time as well.
+SPLIT_BATCH_BYTES = 4 << 20
 
 
-def partitions(publication_ids: pl.Series, rows: int) -> list[tuple[str | None, str | None]]:
-    """Half-open ranges ``[low, high)`` of publication ids (None: unbounded) that split ``rows`` rows into parts
-    of at most about :data:`PART_ROWS`, each range holding an equal share of the publications.
+def part_bounds(publication_ids: pl.Series, rows: int) -> list[str]:
+    """The publication ids that split ``rows`` rows into parts of at most about :data:`PART_ROWS` rows, each
+    part holding an equal share of the publications: part ``k`` holds the ids in ``[bounds[k-1], bounds[k])``.
 
-    Ranges follow the sort order of the ids, so the parts of a table, each sorted by its primary key (which
+    Parts follow the sort order of the ids, so the parts of a table, each sorted by its primary key (which
     starts with ``publication_id``), follow one another in key order: written one after the other they are
-    the table in key order.  The ranges depend only on the ids and the row count, so rebuilds split alike.
+    the table in key order.  The bounds depend only on the ids and the row count, so rebuilds split alike.
     """
-    count = max(1, -(-rows // PART_ROWS))
     ids = publication_ids.unique().sort()
-    if count == 1 or ids.len() < count:
-        return [(None, None)]
-    bounds = [None, *(ids[i * ids.len() // count] for i in range(1, count)), None]
-    return list(zip(bounds[:-1], bounds[1:]))
+    count = min(-(-rows // PART_ROWS), ids.len())  # a part holds at least one publication
+    if count <= 1:
+        return []
+    return [ids[i * ids.len() // count] for i in range(1, count)]
 
 
-def _in_range(column: str, low: str | None, high: str | None) -> pl.Expr:
+def scan_staged(name: str, paths: list[Path], extra: dict | None = None) -> pl.LazyFrame:
+    """A staged table's spill files as one lazy frame (an empty one, with the staged columns, for no file)."""
     import polars as pl
 
-    condition = pl.lit(True)
-    if low is not None:
-        condition = condition & (pl.col(column) >= low)
-    if high is not None:
-        condition = condition & (pl.col(column) < high)
-    return condition
+    from exodata.rows import staged_schema
+
+    if paths:
+        return pl.scan_ipc(paths)
+    return pl.LazyFrame(schema={**staged_schema(name), SOURCE_NUMBER: pl.Int64, **(extra or {})})
 
 
-def assemble(records: pl.DataFrame, staged: dict[str, pl.LazyFrame]) -> Iterator[tuple[str, pl.DataFrame]]:
+def _batches(paths: list[Path]) -> Iterator[list[Path]]:
+    """Consecutive runs of spill files of about :data:`SPLIT_BATCH_BYTES` together."""
+    batch: list[Path] = []
+    size = 0
+    for path in paths:
+        batch.append(path)
+        size += path.stat().st_size
+        if size >= SPLIT_BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int, directory: Path) -> list[list[Path]]:
+    """Redistribute a staged table's rows by part (a shuffle): one pass over its spill files, a batch at a
+    time, joining each row with its record's part and final id (``owners``), and writing each part's rows to
+    files of its own.  Each part is then read alone, instead of every part scanning the whole table.
+    """
+    import polars as pl
+
+    outputs: list[list[Path]] = [[] for _ in range(count)]
+    for number, batch in enumerate(_batches(paths)):
+        rows = pl.scan_ipc(batch).join(owners.lazy(), on=SOURCE_NUMBER, how="inner").collect()
+        for (part,), group in rows.partition_by("part", as_dict=True, include_key=False).items():
+            target = directory / name / f"part-{part:04d}" / f"{number:05d}.arrow"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            group.write_ipc(target)  # not compressed: read back once, moments later
+            outputs[part].append(target)
+        del rows
+    return outputs
+
+
+def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
+             workdir: Path | None = None) -> Iterator[tuple[str, pl.DataFrame]]:
     """Every contract table in :data:`~exodata.schema.tables.DEPENDENCY_ORDER`, from the staged rows of all seeds.
 
-    ``records`` is the concatenated ``records`` staging frame; ``staged`` the other staged tables as lazy
-    frames (read from the spill files, or in memory).  Yields ``(table name, frame)``, each frame sorted by the
-    table's primary key.  A long child table comes as several consecutive frames (see :func:`partitions`), and
+    ``records`` is the concatenated ``records`` staging frame; ``staged`` the spill files of the other staged
+    tables (see :func:`exodata.rows.spill`).  Long tables are split into parts through files in ``workdir``
+    (without it, every table comes whole).  Yields ``(table name, frame)``, each frame sorted by the
+    table's primary key.  A long child table comes as several consecutive frames (see :func:`part_bounds`), and
     each ``publication_concepts`` part right after the ``mentions`` part it summarises: the caller checks and
     writes each frame and lets it go before the next is built, so the build never holds a whole long table.
     """
@@ -169,27 +206,41 @@ def assemble(records: pl.DataFrame, staged: dict[str, pl.LazyFrame]) -> Iterator
     compiled = records.filter(pl.col("status") == "compiled")
     compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
     compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
-    merged = [merge_group(members) for members in _members(compiled, staged["publications"]).values()]
+    merged = [merge_group(members) for members in _members(compiled, scan_staged("publications", staged.get("publications", []))).values()]
     keep = _decisions(merged)
 
     # every compiled record → its publication id (its own, unless a duplicate group was merged)
-    ids = (compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"),
+    ids = (compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"), SOURCE_NUMBER,
                            (pl.col("group_size") == 1).alias("single"), "local_id")
            .join(keep["ids"], on=list(SOURCE), how="left")
-           .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id")).drop("local_id"))
+           .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
+           .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
 
-    def child_table(name: str, low: str | None = None, high: str | None = None) -> pl.DataFrame:
-        part = ids.lazy().filter(_in_range("final_id", low, high)).drop("final_id")
-        rows = staged[name].join(part, on=list(SOURCE), how="inner")
-        kept = pl.concat([rows.filter(pl.col("single")), _keep(name, rows.filter(~pl.col("single")), keep)])
+    owners = ids.drop("final_id")
+
+    def child_table(name: str, rows: pl.LazyFrame) -> pl.DataFrame:
+        """The final rows of one table (or part): ``rows`` are its staged rows joined with ``owners``."""
+        rows = rows.collect()  # once: as a lazy plan read twice below, the spill files would be read twice
+        single = rows.get_column("single")
+        kept = pl.concat([rows.filter(single), _keep(name, rows.filter(~single).lazy(), keep).collect()])
+        del rows
         return in_key_order(
-            kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")), name).collect()
+            kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")), name)
 
-    def parts(name: str) -> list[tuple[str | None, str | None]]:
-        rows = staged[name].select(pl.len()).collect().item()
-        return partitions(ids["final_id"], rows)
+    def parts(name: str) -> Iterator[pl.LazyFrame]:
+        """The staged rows of table ``name`` joined with their owners, in parts (see :func:`part_bounds`)."""
+        paths = staged.get(name, [])
+        whole = scan_staged(name, paths)
+        bounds = part_bounds(ids["final_id"], whole.select(pl.len()).collect().item())
+        if not bounds or workdir is None:
+            yield whole.join(owners.lazy(), on=SOURCE_NUMBER, how="inner")
+            return
+        part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
+        for files in split_into_parts(name, paths, owners.with_columns(part.alias("part")), len(bounds) + 1, workdir):
+            if files:
+                yield pl.scan_ipc(files)
 
-    singles = staged["publications"].join(ids.lazy().filter(pl.col("single")), on=list(SOURCE), how="semi")
+    singles = scan_staged("publications", staged.get("publications", [])).join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
     merged_rows = _frame("publications", [
         tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
               for c in TABLES["publications"].column_names) for group in merged])
@@ -203,8 +254,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, pl.LazyFrame]) -> Iterator
         [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
         schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
     yield "seed_records", in_key_order(
-        records.join(ids.select(pl.col("src_file").alias("file"), pl.col("src_record").alias("record"),
-                                "merged_id"), on=["file", "record"], how="left")
+        records.join(ids.select(SOURCE_NUMBER, "merged_id"), on=SOURCE_NUMBER, how="left")
         .join(duplicates, on=["file", "record"], how="left")
         .with_columns(
             pl.coalesce("merged_id", "local_id").alias("publication_id"),
@@ -214,17 +264,17 @@ def assemble(records: pl.DataFrame, staged: dict[str, pl.LazyFrame]) -> Iterator
     del records, compiled
 
     for name in ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance"):
-        for low, high in parts(name):
-            yield name, child_table(name, low, high)
-    for low, high in parts("mentions"):
-        mentions = child_table("mentions", low, high)
+        for rows in parts(name):
+            yield name, child_table(name, rows)
+    for rows in parts("mentions"):
+        mentions = child_table("mentions", rows)
         yield "mentions", mentions
         summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")
         del mentions
         yield "publication_concepts", summary
         del summary
-    for low, high in parts("vesicle_quantities"):
-        yield "vesicle_quantities", child_table("vesicle_quantities", low, high)
+    for rows in parts("vesicle_quantities"):
+        yield "vesicle_quantities", child_table("vesicle_quantities", rows)
     yield "conflicts", in_key_order(_frame("conflicts", [
         (group.publication_id, column, str(kept), str(other), member.file, member.record)
         for group in merged for column, kept, other, member in group.conflicts]), "conflicts")

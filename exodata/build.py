@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from exodata import __version__
 from exodata.merge import FORMAT_RANK
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 ProgressCallback = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class BuildError(Exception):
@@ -72,23 +73,24 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
     """The ``records`` staging rows of entries that were not read."""
     import polars as pl
 
-    from exodata.rows import staged_schema
+    from exodata.rows import SOURCE_NUMBER, staged_schema
 
     rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": len(FORMAT_RANK),
              "n_fields": 0, "n_authors": 0, "author_detail": 0, "n_affiliations": 0, "n_keywords": 0,
              "n_funders": 0} for relative, reason in skipped]
-    return pl.DataFrame(rows, schema=staged_schema("records"))
+    return (pl.DataFrame(rows, schema=staged_schema("records"))
+            .with_columns(pl.lit(None, pl.Int64).alias(SOURCE_NUMBER)))  # never compiled: no staged rows
 
 
 def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None,
-                spill_dir: Path | None = None) -> Iterator[dict]:
+                spill_dir: Path) -> Iterator[dict]:
     """Compile and stage every seed file, in seed order; ``jobs > 1`` spreads the work over worker processes.
 
-    Each result is the file's staged frames (see exodata/rows.py): columns, not Python records; with
-    ``spill_dir``, every table but the small ``records`` frame comes back as the path of a file written there.
+    Each result is the file's staged ``records`` frame and, for every other staged table with rows, the path of
+    the file its columns were spilled to in ``spill_dir`` (see exodata/rows.py): the build holds no Python
+    records, and of the staged tables only the small ``records`` frames while seeds are compiled.
     """
-    spill = None if spill_dir is None else str(spill_dir)
-    work = [(str(path), relative, number, spill) for number, (path, relative) in enumerate(files)]
+    work = [(str(path), relative, number, str(spill_dir)) for number, (path, relative) in enumerate(files)]
     if jobs <= 1 or len(work) <= 1:
         results = map(stage_job, work)
         pool = None
@@ -109,22 +111,6 @@ def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCall
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-
-
-def staged_tables(parts: dict[str, list]) -> dict[str, pl.LazyFrame]:
-    """Every staged table as one lazy frame over its spill files (or frames), in seed order."""
-    import polars as pl
-
-    from exodata.rows import STAGED, staged_schema
-
-    tables = {}
-    for name in STAGED:
-        paths = [part for part in parts.get(name, []) if isinstance(part, Path)]
-        frames = [part.lazy() for part in parts.get(name, []) if not isinstance(part, Path)]
-        if paths:
-            frames.append(pl.scan_ipc(paths))
-        tables[name] = pl.concat(frames) if frames else pl.LazyFrame(schema=staged_schema(name))
-    return tables
 
 
 @contextmanager
@@ -182,6 +168,24 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
     }
 
 
+_DONE = object()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """Yield ``items`` while the next one is computed in a background thread.
+
+    The assembly of the next table part then overlaps the checking and writing of this one (polars releases
+    the GIL), and at most two parts are held at once: the one handed out and the one being built.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-assemble") as pool:
+        upcoming = pool.submit(next, items, _DONE)
+        while (item := upcoming.result()) is not _DONE:
+            upcoming = pool.submit(next, items, _DONE)
+            yield item
+
+
 def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
           progress: ProgressCallback | None = None, on_stage: Callable[[str], None] | None = None) -> BuildSummary:
     """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid.
@@ -227,13 +231,12 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
             for name, part in staged.items():
                 parts.setdefault(name, []).append(part)
         records = pl.concat(parts.pop("records"))
-        tables = staged_tables(parts)
         lap("compile", "merging duplicates")
         issues = []
         checker = TableChecker()
         try:
             with PackageWriter(out) as writer, ThreadPoolExecutor(max_workers=2) as pool:
-                for name, frame in assemble(records, tables):
+                for name, frame in read_ahead(assemble(records, parts, Path(spill) / "parts")):
                     summary.rows[name] = summary.rows.get(name, 0) + frame.height
                     if on_stage:
                         on_stage(f"checking and writing {name} ({frame.height:,} rows)")

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     import polars as pl
 
 SOURCE = ("src_file", "src_record")
+#: The same source record as one integer, ``file number << 32 | record``, added to every staged frame by
+#: :func:`stage_job`: the assembly joins tens of millions of rows on it, several times faster than on a string
+#: and an integer.  File numbers follow the build's sorted seed list, so the numbering is deterministic.
+SOURCE_NUMBER = "src"
 #: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later).
 STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
           "mentions", "vesicle_quantities")
@@ -146,8 +150,18 @@ def stage_job(job: tuple[str, str, int, str | None]) -> dict[str, pl.DataFrame |
     compiled, and reads each table back once, when it is assembled (see :func:`spill`).
     """
     path, file, number, spill_dir = job
-    staged = compile_file(Path(path), file, stage)
+    staged = number_sources(compile_file(Path(path), file, stage), number)
     return staged if spill_dir is None else spill(staged, Path(spill_dir), number)
+
+
+def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl.DataFrame]:
+    """Add :data:`SOURCE_NUMBER` to every staged frame of file ``number``."""
+    import polars as pl
+
+    base = pl.lit(number << 32, pl.Int64)
+    return {name: frame.with_columns((base + pl.col("record" if name == "records" else "src_record"))
+                                     .alias(SOURCE_NUMBER))
+            for name, frame in staged.items()}
 
 
 def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict[str, pl.DataFrame | Path]:

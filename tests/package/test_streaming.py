@@ -1,0 +1,106 @@
+"""The memory-bounded build: spilled staging, tables in dependency order, long tables split into parts.
+
+Splitting is an implementation detail: a build whose tables are cut into many small parts must write the
+same values as one that assembles every table whole.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import exodata.assemble
+from exodata.assemble import part_bounds
+from exodata.build import build, read_ahead
+from exodata.checks import TableChecker
+from exodata.rows import SOURCE_NUMBER, stage_job
+from exodata.schema import TABLES
+from exodata.schema.tables import DEPENDENCY_ORDER
+from tests.conftest import REPO
+
+EXPORTS = REPO / "tests" / "data" / "exports"
+
+
+def test_dependency_order_lists_every_table_after_the_tables_it_points_into():
+    assert sorted(DEPENDENCY_ORDER) == sorted(TABLES)
+    for position, name in enumerate(DEPENDENCY_ORDER):
+        parents = {fk.resource for fk in TABLES[name].foreign_keys} - {name}
+        assert parents <= set(DEPENDENCY_ORDER[:position]), name
+
+
+def test_the_checker_refuses_a_table_before_its_parent():
+    authors = pl.DataFrame(schema={field.name: pl.String for field in TABLES["authors"].fields})
+    with pytest.raises(ValueError, match="authors is checked before publications"):
+        TableChecker().foreign_key_issues("authors", authors)
+
+
+@given(ids=st.lists(st.text(alphabet="abc:0123456789", min_size=1, max_size=6), min_size=1, max_size=60),
+       rows=st.integers(min_value=0, max_value=50), part_rows=st.integers(min_value=1, max_value=10))
+def test_part_bounds_cut_the_sorted_ids_into_even_ranges(ids, rows, part_rows):
+    original = exodata.assemble.PART_ROWS
+    exodata.assemble.PART_ROWS = part_rows
+    try:
+        bounds = part_bounds(pl.Series(ids, dtype=pl.String), rows)
+        shuffled = part_bounds(pl.Series(list(reversed(ids)), dtype=pl.String), rows)
+    finally:
+        exodata.assemble.PART_ROWS = original
+    assert bounds == shuffled  # depends on the set of ids only
+    assert bounds == sorted(set(bounds))  # strictly increasing: no empty range between two bounds
+    assert set(bounds) <= set(ids) and min(ids) not in bounds  # the first part is never empty
+    wanted = -(-rows // part_rows)
+    assert len(bounds) == max(0, min(wanted, len(set(ids))) - 1)
+
+
+def test_sources_are_numbered_by_file_and_record(tmp_path):
+    seed = EXPORTS / "ris_multi.ris"
+    staged = stage_job((str(seed), seed.name, 7, None))
+    records = staged["records"]
+    assert (records[SOURCE_NUMBER] == (7 << 32) + records["record"]).all()
+    authors = staged["authors"]
+    assert authors.height and (authors[SOURCE_NUMBER] == (7 << 32) + authors["src_record"]).all()
+
+
+def test_read_ahead_yields_every_item_in_order_and_passes_errors_on():
+    assert list(read_ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing():
+        yield 1
+        raise RuntimeError("assembly failed")
+
+    items = read_ahead(failing())
+    assert next(items) == 1
+    with pytest.raises(RuntimeError, match="assembly failed"):
+        next(items)
+
+
+@pytest.fixture(scope="module")
+def whole_and_split(tmp_path_factory):
+    """The export fixtures (with duplicates across formats) built twice: tables whole, and in parts of 3 rows."""
+    whole = tmp_path_factory.mktemp("whole")
+    build(EXPORTS, whole)
+    split = tmp_path_factory.mktemp("split")
+    calls = []
+    original_rows, original_split = exodata.assemble.PART_ROWS, exodata.assemble.split_into_parts
+
+    def counted(name, *args, **kwargs):
+        calls.append(name)
+        return original_split(name, *args, **kwargs)
+
+    exodata.assemble.PART_ROWS, exodata.assemble.split_into_parts = 3, counted
+    try:
+        build(EXPORTS, split)
+    finally:
+        exodata.assemble.PART_ROWS, exodata.assemble.split_into_parts = original_rows, original_split
+    return whole, split, calls
+
+
+def test_a_build_in_parts_writes_the_same_tables(whole_and_split):
+    whole, split, calls = whole_and_split
+    assert {"provenance", "mentions", "authors"} <= set(calls)  # the long tables really were split
+    for name in TABLES:
+        csv = f"data/{name}.csv"
+        assert (split / csv).read_bytes() == (whole / csv).read_bytes(), name
+        parquet = f"data/{name}.parquet"
+        assert pl.read_parquet(split / parquet).equals(pl.read_parquet(whole / parquet)), name
