@@ -92,14 +92,24 @@ def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.La
 
 
 def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
-    """Per (publication, concept): the label, how many mentions, and in which fields (in field order)."""
+    """Per (publication, concept): the label, how many mentions, and in which fields (in field order).
+
+    The fields are gathered as a bit mask (one bit per field, OR-ed per group) and the mask then looked up in
+    the list of every field combination: a list aggregation per group costs more than the rest together.
+    """
     import polars as pl
 
-    order = pl.Enum(list(MENTION_FIELDS))
+    fields = list(MENTION_FIELDS)
+    combinations = pl.DataFrame(
+        {"mask": range(1 << len(fields)),
+         "fields": [[f for bit, f in enumerate(fields) if mask >> bit & 1] for mask in range(1 << len(fields))]},
+        schema={"mask": pl.Int64, "fields": pl.List(pl.String)})
+    bit = pl.col("field").replace_strict({f: 1 << position for position, f in enumerate(fields)}, return_dtype=pl.Int64)
     summary = (
         mentions.group_by("publication_id", "concept_id")
         .agg(pl.col("category").first(), pl.len().cast(pl.Int64).alias("mention_count"),
-             pl.col("field").cast(order).unique().sort().cast(pl.String).alias("fields"))
+             bit.bitwise_or().alias("mask"))
+        .join(combinations, on="mask", how="left")
         .join(concepts.select("concept_id", "label"), on="concept_id", how="left")
     )
     return summary.select(TABLES["publication_concepts"].column_names).cast(

@@ -200,14 +200,22 @@ class TableChecker:
         return issues
 
     def _offset_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Rows of a mentions-like table joined with the text they point into (column ``source``)."""
+        """Rows of a mentions-like table joined with the text they point into (column ``source``).
+
+        Only keyword rows are looked up among the keywords, and only this frame's publications among the texts:
+        the frame is one part of a long table, and joins cost by the size of both sides.
+        """
         import polars as pl
 
-        in_fields = frame.join(self.texts, on=["publication_id", "field"], how="left")
+        texts = self.texts.join(frame.select("publication_id").unique(), on="publication_id", how="semi")
         if "keyword_position" not in frame.columns:
-            return in_fields
-        joined = in_fields.join(self.keywords, on=["publication_id", "field", "keyword_position"], how="left")
-        return joined.with_columns(pl.coalesce("source", "keyword_source").alias("source")).drop("keyword_source")
+            return frame.join(texts, on=["publication_id", "field"], how="left")
+        in_keywords = pl.col("field") == "keyword"
+        keywords = self.keywords.rename({"keyword_source": "source"}).drop("field")
+        return pl.concat([
+            frame.filter(~in_keywords).join(texts, on=["publication_id", "field"], how="left"),
+            frame.filter(in_keywords).join(keywords, on=["publication_id", "keyword_position"], how="left"),
+        ])
 
     def offset_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
         """``<field text>[start:end] == text`` for every row (checked in slices, since each row is joined with

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from exodata.cli import app
@@ -100,6 +101,18 @@ def test_mention_offsets_are_checked(package_copy):
     _rewrite(package_copy, "mentions", lambda f: f.with_columns(
         pl.when(pl.int_range(pl.len()) == 0).then(pl.col("start") + 1).otherwise(pl.col("start")).alias("start")))
     assert any("table mentions" in m and "offsets" in m for m in messages(package_copy))
+
+
+@pytest.mark.parametrize("in_keywords", [True, False])
+def test_offsets_are_checked_in_keywords_and_in_text_fields(package_copy, in_keywords):
+    mentions = pl.read_parquet(package_copy / "data" / "mentions.parquet")
+    target = (mentions["field"] == "keyword") if in_keywords else (mentions["field"] != "keyword")
+    assert target.any(), "the shipped seeds have mentions in both kinds of field"
+    first = target.arg_true()[0]
+    _rewrite(package_copy, "mentions", lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == first).then(pl.col("end") - 1).otherwise(pl.col("end")).alias("end")))
+    found = [m for m in messages(package_copy) if "table mentions" in m and "offsets" in m]
+    assert found and repr(mentions["text"][first]) in found[0]
 
 
 def test_malformed_schema_file_and_descriptor_entries_are_named_not_crashed(package_copy):
