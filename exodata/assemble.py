@@ -180,7 +180,8 @@ def _batches(paths: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
-def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int, directory: Path) -> list[list[Path]]:
+def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int,
+                     directory: Path) -> list[list[Path]]:
     """Redistribute a staged table's rows by part (a shuffle): one pass over its spill files, a batch at a
     time, joining each row with its record's part and final id (``owners``), and writing each part's rows to
     files of its own.  Each part is then read alone, instead of every part scanning the whole table.
@@ -216,7 +217,8 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
     compiled = records.filter(pl.col("status") == "compiled")
     compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
     compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
-    merged = [merge_group(members) for members in _members(compiled, scan_staged("publications", staged.get("publications", []))).values()]
+    publications = scan_staged("publications", staged.get("publications", []))
+    merged = [merge_group(members) for members in _members(compiled, publications).values()]
     keep = _decisions(merged)
 
     # every compiled record → its publication id (its own, unless a duplicate group was merged)
@@ -246,11 +248,14 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
             yield whole.join(owners.lazy(), on=SOURCE_NUMBER, how="inner")
             return
         part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
-        for files in split_into_parts(name, paths, owners.with_columns(part.alias("part")), len(bounds) + 1, workdir):
+        split = split_into_parts(name, paths, owners.with_columns(part.alias("part")), len(bounds) + 1, workdir)
+        for files in split:
             if files:
                 yield pl.scan_ipc(files)
+                for path in files:  # read by now (child_table collects its part): free the disk as we go
+                    path.unlink()
 
-    singles = scan_staged("publications", staged.get("publications", [])).join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
+    singles = publications.join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
     merged_rows = _frame("publications", [
         tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
               for c in TABLES["publications"].column_names) for group in merged])

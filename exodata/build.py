@@ -1,9 +1,10 @@
 """``exodata build``: seeds in, a validated Frictionless package out.
 
 The flow (see docs/architecture.md): list the seed files → compile and stage each (decode, detect, read,
-normalise, annotate, turn into columns: a pure map, in worker processes with ``jobs > 1``) → merge
-duplicates and assemble the tables → validate every table (pandera, keys, offsets) → write atomically.  Validation failures stop the write
-and name table, column, row and value; bad seeds never stop the build, they become quarantined rows.
+normalise, annotate, turn into columns and spill them to a temporary directory: a pure map, in worker
+processes with ``jobs > 1``) → merge duplicates → assemble each table, a long one in parts → check each
+part (pandera, keys, offsets) while it is written → swap the package in.  Validation failures stop the
+write and name table, column, row and value; bad seeds never stop the build, they become quarantined rows.
 """
 
 from __future__ import annotations
@@ -193,10 +194,11 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     ``progress(done, total, file)`` is called after each seed file; ``on_stage(text)`` when a corpus-wide
     stage starts, so a terminal can say what a long build is doing.
 
-    Tables come from the assembly sorted by primary key, as they are written.  Memory stays bounded by the largest table, not by the corpus: the per-file stage spills its columns to a
-    temporary directory, and the tables are then assembled, checked and written one at a time (the checker
-    keeps only the keys and texts later tables are checked against).  Nothing reaches ``out`` unless every
-    table is valid: tables are written into a staging directory that is swapped in at the end.
+    Memory is bounded by a table part, not by the corpus: the per-file stage spills its columns to a
+    temporary directory, and tables are then assembled in dependency order, a long one in parts of about a
+    million rows, each part checked and written (the checker keeps only the keys and texts later tables are
+    checked against) and let go.  Nothing reaches ``out`` unless every table is valid: tables are written
+    into a staging directory that is swapped in at the end.
     """
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
