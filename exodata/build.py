@@ -199,6 +199,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     million rows, each part checked and written (the checker keeps only the keys and texts later tables are
     checked against) and let go.  Nothing reaches ``out`` unless every table is valid: tables are written
     into a staging directory that is swapped in at the end.
+
+    With ``jobs > 1`` the workers start by ``forkserver``, as they do on every platform from Python 3.14: a
+    script calling this needs the ``if __name__ == "__main__":`` guard (the ``exodata`` command has it).
     """
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
