@@ -83,35 +83,51 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
             .with_columns(pl.lit(None, pl.Int64).alias(SOURCE_NUMBER)))  # never compiled: no staged rows
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # the worker reports it, as a quarantined file
+        return 0
+
+
 def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCallback | None,
-                spill_dir: Path) -> Iterator[dict]:
-    """Compile and stage every seed file, in seed order; ``jobs > 1`` spreads the work over worker processes.
+                spill_dir: Path) -> list[dict]:
+    """Compile and stage every seed file; ``jobs > 1`` spreads the work over worker processes.
 
     Each result is the file's staged ``records`` frame and, for every other staged table with rows, the path of
     the file its columns were spilled to in ``spill_dir`` (see exodata/rows.py): the build holds no Python
-    records, and of the staged tables only the small ``records`` frames while seeds are compiled.
+    records, and of the staged tables only the small ``records`` frames while seeds are compiled.  Results
+    come back in seed order whatever order the workers finish in; workers take the largest files first, so
+    that no long file is left running alone at the end.
     """
     work = [(str(path), relative, number, str(spill_dir)) for number, (path, relative) in enumerate(files)]
     if jobs <= 1 or len(work) <= 1:
-        results = map(stage_job, work)
-        pool = None
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # forkserver, not fork: a forked child inherits polars' thread pool in whatever state the parent left
-        # it, and its first multi-threaded call (writing a spill file) can deadlock
-        context = multiprocessing.get_context("forkserver")
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=relax_gc)
-        results = pool.map(stage_job, work, chunksize=1)
-    try:
-        for done, (result, job) in enumerate(zip(results, work), start=1):
+        results = []
+        for done, job in enumerate(work, start=1):
+            results.append(stage_job(job))
             if progress:
                 progress(done, len(work), job[1])
-            yield result
-    finally:
-        if pool is not None:
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # forkserver, not fork: a forked child inherits polars' thread pool in whatever state the parent left it,
+    # and its first multi-threaded call (writing a spill file) can deadlock
+    context = multiprocessing.get_context("forkserver")
+    by_number: dict[int, dict] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=relax_gc) as pool:
+        largest_first = sorted(range(len(work)), key=lambda number: (-_size(files[number][0]), number))
+        futures = {pool.submit(stage_job, work[number]): number for number in largest_first}
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                number = futures[future]
+                by_number[number] = future.result()
+                if progress:
+                    progress(done, len(work), work[number][1])
+        except BaseException:
             pool.shutdown(cancel_futures=True)
+            raise
+    return [by_number[number] for number in range(len(work))]
 
 
 @contextmanager
