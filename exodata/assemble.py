@@ -155,7 +155,7 @@ def part_bounds(publication_ids: pl.Series, rows: int) -> list[str]:
     return [ids[i * ids.len() // count] for i in range(1, count)]
 
 
-def scan_staged(name: str, paths: list[Path], extra: dict | None = None) -> pl.LazyFrame:
+def scan_staged(name: str, paths: list[Path]) -> pl.LazyFrame:
     """A staged table's spill files as one lazy frame (an empty one, with the staged columns, for no file)."""
     import polars as pl
 
@@ -163,7 +163,7 @@ def scan_staged(name: str, paths: list[Path], extra: dict | None = None) -> pl.L
 
     if paths:
         return pl.scan_ipc(paths)
-    return pl.LazyFrame(schema={**staged_schema(name), SOURCE_NUMBER: pl.Int64, **(extra or {})})
+    return pl.LazyFrame(schema={**staged_schema(name), SOURCE_NUMBER: pl.Int64})
 
 
 def _batches(paths: list[Path]) -> Iterator[list[Path]]:
@@ -183,7 +183,8 @@ def _batches(paths: list[Path]) -> Iterator[list[Path]]:
 def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int,
                      directory: Path) -> list[list[Path]]:
     """Redistribute a staged table's rows by part (a shuffle): one pass over its spill files, a batch at a
-    time, joining each row with its record's part and final id (``owners``), and writing each part's rows to
+    time, joining each row with what ``owners`` says of its record (its part, whether it was merged, into
+    which publication), and writing each part's rows to
     files of its own.  Each part is then read alone, instead of every part scanning the whole table.
     """
     import polars as pl
