@@ -447,15 +447,21 @@ class Annotator:
 
     @staticmethod
     def _add_defined(text: str, candidates: list[_Candidate], defined: dict[str, Concept]) -> list[_Candidate]:
+        """The candidates plus every whole-word occurrence of a defined abbreviation that overlaps none of them.
+
+        Occurrences are found left to right, each search going on from the end of the last occurrence (as a
+        regex of the escaped abbreviation would find them), with ``str.find``: this runs for every text of a
+        record that defines one, keywords included.
+        """
         extra = []
         for abbreviation, concept in defined.items():
-            for match in re.finditer(re.escape(abbreviation), text):
-                start, end = match.span()
-                if not _on_word_boundary(text, start, end):
-                    continue
-                if any(start < c.end and c.start < end for c in candidates):
-                    continue
-                extra.append(_candidate((start, end, concept, 0)))
+            start = text.find(abbreviation)
+            while start >= 0:
+                end = start + len(abbreviation)
+                if _on_word_boundary(text, start, end) and not any(start < c.end and c.start < end
+                                                                   for c in candidates):
+                    extra.append(_candidate((start, end, concept, 0)))
+                start = text.find(abbreviation, end)
         return candidates + Annotator._select(extra, len(text)) if extra else candidates
 
 
