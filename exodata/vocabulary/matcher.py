@@ -333,7 +333,7 @@ class Annotator:
         order = sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(candidates)])
         taken = bytearray(length)  # of the text: every candidate ends within it
         chosen: list[_Candidate] = []
-        for *_, i in order:
+        for _, _, _, i in order:  # (not "*_, i": that makes a list per candidate)
             start, end = candidates[i][0], candidates[i][1]
             if taken.find(1, start, end) < 0:
                 chosen.append(candidates[i])
