@@ -177,7 +177,7 @@ def compile_file(path: Path, file: str, consume: Callable[[SeedResult], T]) -> T
     encoding = None
     try:
         with deadline(budget):
-            decoded = decode(data)
+            decoded = decode(data, sha256)
             if decoded.text is None:
                 return consume(_quarantined(file, sha256, decoded.encoding, None, f"{file}: {decoded.problem}"))
             encoding = decoded.encoding

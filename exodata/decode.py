@@ -139,9 +139,13 @@ def oversize_problem(size: int) -> str:
     )
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode the bytes of one seed (see the module docstring for the order of the checks). Never raises."""
-    digest = hashlib.sha256(data).hexdigest()
+def decode(data: bytes, sha256: str | None = None) -> Decoded:
+    """Decode the bytes of one seed (see the module docstring for the order of the checks). Never raises.
+
+    ``sha256`` is the hex digest of ``data`` when the caller has it already (a build hashes each seed as it
+    reads it), so the bytes are not hashed twice.
+    """
+    digest = sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()
     if len(data) > MAX_SEED_BYTES:
         return Decoded(None, None, digest, oversize_problem(len(data)))
     if not data or data.isspace():

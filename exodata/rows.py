@@ -21,6 +21,8 @@ from exodata.compile import SeedResult, compile_file
 from exodata.merge import FORMAT_RANK, PUBLICATION_COLUMNS, local_id, match_keys
 from exodata.model import Record
 from exodata.schema import TABLES
+from exodata.vocabulary.matcher import Mention
+from exodata.vocabulary.quantities import Quantity
 
 if TYPE_CHECKING:
     import polars as pl
@@ -59,18 +61,21 @@ def staged_schema(name: str) -> dict:
 
 
 class _Columns:
-    """Column lists of one staged table, filled a record at a time with whole columns (list comprehensions
-    and repeats, not a tuple per row: staging runs for every record and must stay cheap)."""
+    """Column lists of one staged table, filled a record at a time with whole columns (list comprehensions,
+    transposed tuples and repeats, not a tuple per row: staging runs for every record and must stay cheap)."""
 
     def __init__(self, name: str) -> None:
         self.schema = staged_schema(name)
         self.cells: dict[str, list] = {column: [] for column in self.schema}
 
     def extend(self, count: int, **columns) -> None:
-        """Add ``count`` rows: each keyword is a list of ``count`` cells, or one value repeated."""
+        """Add ``count`` rows: each keyword is a list or tuple of ``count`` cells, or one value repeated (no
+        cell is a tuple).  No rows (a record without funders, quantities...) is nothing to do."""
+        if not count:
+            return
         for column, cells in self.cells.items():
             given = columns[column]
-            cells.extend(given if isinstance(given, list) else [given] * count)
+            cells.extend(given if isinstance(given, (list, tuple)) else [given] * count)
 
     def frame(self) -> pl.DataFrame:
         import polars as pl
@@ -102,19 +107,22 @@ def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str,
         out[name].extend(len(items), publication_id=pid, position=positions, **{column: [i.value for i in items]},
                          **src)
         spans += [(name, column, position, item.start, item.end) for position, item in zip(positions, items)]
-    out["provenance"].extend(len(spans), publication_id=pid, table=[s[0] for s in spans],
-                             column=[s[1] for s in spans], position=[s[2] for s in spans], file=file, record=index,
-                             start=[s[3] for s in spans], end=[s[4] for s in spans], **src)
-    mentions = record.mentions
-    out["mentions"].extend(len(mentions), publication_id=pid, concept_id=[m.concept_id for m in mentions],
-                           category=[m.category for m in mentions], field=[m.field for m in mentions],
-                           keyword_position=[m.keyword_position for m in mentions],
-                           start=[m.start for m in mentions], end=[m.end for m in mentions],
-                           text=[m.text for m in mentions], **src)
-    quantities = record.quantities
-    out["vesicle_quantities"].extend(len(quantities), publication_id=pid, **{
-        column: [getattr(q, column) for q in quantities]
-        for column in ("quantity", "value_min", "value_max", "unit", "field", "start", "end", "text")}, **src)
+    out["provenance"].extend(len(spans), publication_id=pid, **_columns_of(spans, _SPAN_FIELDS), file=file,
+                             record=index, **src)
+    out["mentions"].extend(len(record.mentions), publication_id=pid, **_columns_of(record.mentions, Mention._fields),
+                           **src)
+    out["vesicle_quantities"].extend(len(record.quantities), publication_id=pid,
+                                     **_columns_of(record.quantities, Quantity._fields), **src)
+
+
+#: The provenance columns of the span tuples :func:`_record_rows` collects.
+_SPAN_FIELDS = ("table", "column", "position", "start", "end")
+
+
+def _columns_of(rows: list[tuple], names: tuple[str, ...]) -> dict[str, tuple]:
+    """The columns of ``rows`` (tuples of cells in the order of ``names``) by name, transposed by ``zip`` in C
+    rather than a list comprehension per column (a record has some forty spans and thirty mentions)."""
+    return dict(zip(names, zip(*rows)))
 
 
 def stage(result: SeedResult) -> dict[str, pl.DataFrame]:

@@ -333,7 +333,7 @@ class Annotator:
         order = sorted([(c[0] - c[1], c[3], c[0], i) for i, c in enumerate(candidates)])
         taken = bytearray(length)  # of the text: every candidate ends within it
         chosen: list[_Candidate] = []
-        for *_, i in order:
+        for _, _, _, i in order:  # (not "*_, i": that makes a list per candidate)
             start, end = candidates[i][0], candidates[i][1]
             if taken.find(1, start, end) < 0:
                 chosen.append(candidates[i])
@@ -447,15 +447,21 @@ class Annotator:
 
     @staticmethod
     def _add_defined(text: str, candidates: list[_Candidate], defined: dict[str, Concept]) -> list[_Candidate]:
+        """The candidates plus every whole-word occurrence of a defined abbreviation that overlaps none of them.
+
+        Occurrences are found left to right, each search going on from the end of the last occurrence (as a
+        regex of the escaped abbreviation would find them), with ``str.find``: this runs for every text of a
+        record that defines one, keywords included.
+        """
         extra = []
         for abbreviation, concept in defined.items():
-            for match in re.finditer(re.escape(abbreviation), text):
-                start, end = match.span()
-                if not _on_word_boundary(text, start, end):
-                    continue
-                if any(start < c.end and c.start < end for c in candidates):
-                    continue
-                extra.append(_candidate((start, end, concept, 0)))
+            start = text.find(abbreviation)
+            while start >= 0:
+                end = start + len(abbreviation)
+                if _on_word_boundary(text, start, end) and not any(start < c.end and c.start < end
+                                                                   for c in candidates):
+                    extra.append(_candidate((start, end, concept, 0)))
+                start = text.find(abbreviation, end)
         return candidates + Annotator._select(extra, len(text)) if extra else candidates
 
 

@@ -135,14 +135,17 @@ def match_key_and_junctions(text: str) -> tuple[str, memoryview, bytes]:
     if text.isascii():  # most texts: one byte per character, and bytes.translate builds the key in one C call
         data = text.encode("ascii")
         classes = _class_table()[np.frombuffer(data, dtype=np.uint8)]
+        index = (classes & _KEPT).nonzero()[0]
         key = data.translate(_ASCII_LOWER, _ASCII_SKIPPED).decode("ascii")
     else:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         classes = _class_table()[np.minimum(codes, _BEYOND_BMP)]
-        key = _key_of_kept(text)
+        index = (classes & _KEPT).nonzero()[0]
+        # the kept characters are at hand as code points: taken in C, not by a split and a replace per character
+        key = _lowered(codes[index].tobytes().decode("utf-32-le", "surrogatepass"))
     word = classes >= _WORD
     glued = b"\0" + (word[:-1] & word[1:]).tobytes() + b"\0" if len(text) else b"\0"
-    return key, memoryview((classes & _KEPT).nonzero()[0]), glued
+    return key, memoryview(index), glued
 
 
 #: ``bytes.translate`` arguments giving the key of an ASCII text: upper case to lower; white space (as
@@ -157,6 +160,11 @@ def _key_of_kept(text: str) -> str:
     for char in _SKIPPED:
         if char in kept:
             kept = kept.replace(char, "")
+    return _lowered(kept)
+
+
+def _lowered(kept: str) -> str:
+    """The key of the kept characters: each lower-cased, but one that lower-cases to several stays as written."""
     lowered = kept.lower()
     if len(lowered) == len(kept):
         return lowered
