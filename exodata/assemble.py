@@ -195,7 +195,9 @@ def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: 
         for (part,), group in rows.partition_by("part", as_dict=True, include_key=False).items():
             target = directory / name / f"part-{part:04d}" / f"{number:05d}.arrow"
             target.parent.mkdir(parents=True, exist_ok=True)
-            group.write_ipc(target)  # not compressed: read back once, moments later
+            # compressed like the spill files: uncompressed, provenance alone took 685 MB of temporary disk at
+            # 100k records (75 MB with lz4), for about 0.5 s less work
+            group.write_ipc(target, compression="lz4")
             outputs[part].append(target)
         del rows
     return outputs
