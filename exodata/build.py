@@ -256,7 +256,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         issues = []
         checker = TableChecker()
         try:
-            with PackageWriter(out) as writer, ThreadPoolExecutor(max_workers=2) as pool:
+            with PackageWriter(out) as writer, ThreadPoolExecutor(max_workers=1) as pool:
                 for name, frame in read_ahead(assemble(records, parts, Path(spill) / "parts")):
                     summary.rows[name] = summary.rows.get(name, 0) + frame.height
                     if on_stage:
