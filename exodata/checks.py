@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exodata.schema import TABLES, Table
-from exodata.schema.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER
+from exodata.schema.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER, OFFSET_TARGETS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -135,7 +135,7 @@ class TableChecker:
         (if any) its offsets."""
         issues = check_schema(name, frame)
         issues.extend(self.foreign_key_issues(name, frame))
-        if name in ("mentions", "vesicle_quantities"):
+        if name in OFFSET_TARGETS:
             issues.extend(self.offset_issues(name, frame))
         self.remember(name, frame)
         return issues
@@ -222,9 +222,8 @@ class TableChecker:
         the whole text it points into)."""
         import polars as pl
 
-        self._needs(name, "publications")
-        if "keyword_position" in frame.columns:
-            self._needs(name, "keywords")
+        for parent in OFFSET_TARGETS[name]:
+            self._needs(name, parent)
         if frame.height == 0:
             return []
         parts = []

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exodata.schema import LIST_DELIMITER, TABLES, Table
-from exodata.schema.arrow import arrow_schema
+from exodata.schema.arrow import arrow_schema, polars_schema
 from exodata.schema.frictionless import table_schema
 
 if TYPE_CHECKING:
@@ -139,8 +139,6 @@ class TableFiles:
     def close(self) -> dict[str, Any]:
         """Finish the files (and the schema file); return the table's resource descriptor."""
         import polars as pl
-
-        from exodata.schema.arrow import polars_schema
 
         if self.rows == 0:
             empty = pl.DataFrame(schema=polars_schema(self.table))
