@@ -1,6 +1,6 @@
 """Benchmark (not a test): `exodata build` on synthetic corpora of 1k, 10k and 100k records.
 
-Run: python benchmarks/bench_build.py [--sizes 1000 10000 100000] [--jobs 2] [--workdir benchmarks/out]
+Run: python benchmarks/bench_build.py [--sizes 1000 10000 100000] [--jobs 0] [--workdir benchmarks/out]
 
 For each size it generates a mixed-format corpus with benchmarks/make_corpus.py (deterministic), then runs
 `exodata build` in a fresh process and prints wall time, records per second and the peak resident memory of
@@ -79,7 +79,7 @@ def run_build(seeds: Path, out: Path, jobs: int) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=0, help="as exodata build --jobs (0, the default: automatic)")
     parser.add_argument("--workdir", type=Path, default=HERE / "out")
     args = parser.parse_args()
     print(f"{'records':>8} {'files':>6} {'MB':>7} {'seconds':>8} {'records/s':>10} {'peak MB':>8} {'all MB':>7}  check")

@@ -38,7 +38,8 @@ def build(
     seeds: Path = typer.Option(Path("seeds"), "--seeds", help="Directory of seed files."),
     out: Path = typer.Option(Path("."), "--out", help="Directory to write the package into."),
     strict: bool = typer.Option(False, "--strict", help="Fail (writing nothing) if any record is quarantined."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for reading seeds."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0,
+                             help="Worker processes for reading seeds; 0 (default): one per CPU for a large corpus."),
 ) -> None:
     """Compile the seeds into a validated Frictionless data package."""
     return_freed_memory()
@@ -71,7 +72,9 @@ def build(
                   f"{status.get('compiled', 0)} compiled, {status.get('duplicate', 0)} duplicate, "
                   f"{status.get('quarantined', 0)} quarantined record(s) → {summary.publications} publication(s), "
                   f"{summary.mentions} mention(s), {summary.conflicts} conflict(s) between duplicates")
-    console.print("  took " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items()))
+    took = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items())
+    workers = f" (seeds read by {summary.jobs} worker processes)" if summary.jobs > 1 else ""
+    console.print(f"  took {took}{workers}")
     for reason in summary.quarantined[:20]:
         console.print(f"  quarantined: {reason}")
     if len(summary.quarantined) > 20:

@@ -156,3 +156,18 @@ def test_rebuilding_over_a_package_is_allowed(tmp_path, built_package):
     shutil.copytree(built_package, out)
     build(SEEDS, out)
     assert snapshot(out) == snapshot(built_package)
+
+
+def test_jobs_zero_reads_a_large_corpus_in_one_worker_per_cpu(tmp_path, monkeypatch):
+    from exodata.build import AUTO_PARALLEL_BYTES, choose_jobs
+
+    monkeypatch.setattr("exodata.build.usable_cpus", lambda: 2)
+    small = [(tmp_path / f"s{i}.ris", f"s{i}.ris") for i in range(3)]
+    for path, _ in small:
+        path.write_bytes(b"x" * 10)
+    assert choose_jobs(0, small) == 1  # not worth starting workers for
+    assert choose_jobs(3, small) == 3  # an explicit number is kept
+    big = tmp_path / "big.ris"
+    big.write_bytes(b"x" * AUTO_PARALLEL_BYTES)
+    assert choose_jobs(0, [*small, (big, "big.ris")]) == 2
+    assert choose_jobs(0, [(big, "big.ris")]) == 1  # at most one worker per file
