@@ -62,25 +62,51 @@ def staged_schema(name: str) -> dict:
 
 class _Columns:
     """Column lists of one staged table, filled a record at a time with whole columns (list comprehensions,
-    transposed tuples and repeats, not a tuple per row: staging runs for every record and must stay cheap)."""
+    transposed tuples and repeats, not a tuple per row: staging runs for every record and must stay cheap).
+
+    A column given one value per call (the publication id, the source record: the same on every row of a
+    record) is kept once per call with the call's row count and repeated when the frame is made, in polars:
+    a provenance row has five such columns, and repeating them cell by cell in Python cost a third of staging.
+    """
 
     def __init__(self, name: str) -> None:
         self.schema = staged_schema(name)
-        self.cells: dict[str, list] = {column: [] for column in self.schema}
+        self.cells: dict[str, list] = {}  # columns given a cell per row
+        self.once: dict[str, list] = {}  # columns given one value per call
+        self.counts: list[int] = []  # rows added by each call
 
     def extend(self, count: int, **columns) -> None:
-        """Add ``count`` rows: each keyword is a list or tuple of ``count`` cells, or one value repeated (no
-        cell is a tuple).  No rows (a record without funders, quantities...) is nothing to do."""
+        """Add ``count`` rows: each keyword is a list or tuple of ``count`` cells, or one value for them all (no
+        cell is a tuple).  A column must be given the same way on every call.  No rows (a record without
+        funders, quantities...) is nothing to do."""
         if not count:
             return
+        if not self.counts:  # the first call decides which columns come once per call
+            for column in self.schema:
+                (self.cells if isinstance(columns[column], (list, tuple)) else self.once)[column] = []
+        self.counts.append(count)
         for column, cells in self.cells.items():
-            given = columns[column]
-            cells.extend(given if isinstance(given, (list, tuple)) else [given] * count)
+            cells.extend(columns[column])
+        for column, values in self.once.items():
+            values.append(columns[column])
 
     def frame(self) -> pl.DataFrame:
         import polars as pl
 
-        return pl.DataFrame({c: pl.Series(c, cells, dtype=self.schema[c]) for c, cells in self.cells.items()})
+        rows = None
+        if self.once and any(count != 1 for count in self.counts):
+            calls = pl.Series(self.counts, dtype=pl.UInt32)
+            rows = pl.select(pl.int_range(calls.len(), dtype=pl.UInt32).repeat_by(calls).explode()).to_series()
+        columns = {}
+        for column, dtype in self.schema.items():
+            if column in self.cells:
+                columns[column] = pl.Series(column, self.cells[column], dtype=dtype)
+            elif column in self.once:
+                values = pl.Series(column, self.once[column], dtype=dtype)
+                columns[column] = values if rows is None else values.gather(rows)
+            else:  # no call at all: an empty column
+                columns[column] = pl.Series(column, [], dtype=dtype)
+        return pl.DataFrame(columns)
 
 
 def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns]) -> None:
