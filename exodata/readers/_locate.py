@@ -64,6 +64,8 @@ class LineIndex:
 
 
 _SPACE_RUN = re.compile(r"\s+")
+#: A line break and the six-space indent of a MEDLINE continuation line.
+_CONTINUATION = "\n      "
 
 
 def _match_words(text: str, words: list[str], at: int, end: int) -> int:
@@ -96,10 +98,15 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
     at = text.find(value, start, end)
     if at >= 0:
         return Located.of(text, at, at + len(value))
+    part = text[start:end]
+    if _CONTINUATION in part and not value[0].isspace() and part.replace(_CONTINUATION, " ") == value:
+        # A MEDLINE value wrapped over continuation lines, as Biopython joins them: the case below (the two
+        # texts split into the same words, as swapping white space for a space keeps the words), found
+        # without splitting both texts, which was 10% of the MEDLINE reader (measured).
+        return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
     words = value.split()
     if not words:
         return None
-    part = text[start:end]
     if part.split() == words:  # the usual case: the whole part is the value, wrapped differently
         return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
     at = text.find(words[0], start, end)
