@@ -83,12 +83,17 @@ def load_with_spans(text: str):
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _load_spanned_fast(text: str):
+class _TooDeep(ValueError):
+    """An array or object nested deeper than the ``max_depth`` given to :func:`_load_spanned_fast`."""
+
+
+def _load_spanned_fast(text: str, max_depth: int | None = None):
     """:func:`load_with_spans` for well-formed JSON, in one small recursive reader (raises on anything else).
 
     It accepts exactly what ``json`` accepts (strings by json's own ``scanstring``, numbers by its
     ``NUMBER_RE``, white space as json reads it) and nothing more, so a document it reads gives the same
     values and spans; the json module's scanner, rebuilt per value to carry spans, was half of the reader's time.
+    With ``max_depth``, an array or object nested deeper raises :class:`_TooDeep` before it is recursed into.
     """
     from json.decoder import scanstring
     from json.scanner import NUMBER_RE
@@ -98,7 +103,9 @@ def _load_spanned_fast(text: str):
     constants = (("null", None), ("true", True), ("false", False), ("NaN", float("nan")),
                  ("Infinity", float("inf")), ("-Infinity", float("-inf")))
 
-    def value_at(at: int):
+    limit = max_depth if max_depth is not None else float("inf")
+
+    def value_at(at: int, depth: int = 0):
         char = text[at]
         if char == '"':
             found, end = scanstring(text, at + 1, False)
@@ -106,6 +113,9 @@ def _load_spanned_fast(text: str):
             found.start, found.end = at + 1, end - 1
             return found, end
         if char == "{":
+            depth += 1
+            if depth > limit:
+                raise _TooDeep(at)
             found = _Dict()
             end = skip(text, at + 1).end()
             if text[end] == "}":
@@ -118,7 +128,7 @@ def _load_spanned_fast(text: str):
                     end = skip(text, end).end()
                     if text[end] != ":":
                         raise ValueError("expecting ':'")
-                    item, end = value_at(skip(text, end + 1).end())
+                    item, end = value_at(skip(text, end + 1).end(), depth)
                     found[key] = item
                     end = skip(text, end).end()
                     char = text[end]
@@ -131,13 +141,16 @@ def _load_spanned_fast(text: str):
             found.start, found.end = at, end
             return found, end
         if char == "[":
+            depth += 1
+            if depth > limit:
+                raise _TooDeep(at)
             found = _List()
             end = skip(text, at + 1).end()
             if text[end] == "]":
                 end += 1
             else:
                 while True:
-                    item, end = value_at(end)
+                    item, end = value_at(end, depth)
                     found.append(item)
                     end = skip(text, end).end()
                     char = text[end]
@@ -230,6 +243,20 @@ def _may_nest_too_deep(text: str) -> bool:
     return False
 
 
+def _load_checked(text: str):
+    """(spanned JSON of ``text``, None) after the nesting pre-scan, or (None, why it cannot be read)."""
+    deep = nesting_depth_exceeds(text, "[{", "]}") if _may_nest_too_deep(text) else None
+    if deep is not None:
+        return None, (f"JSON nested deeper than {MAX_NESTING} levels at line {line_number(text, deep)}; "
+                      "refused (no CSL item nests so deep)")
+    try:
+        return load_with_spans(text), None
+    except json.JSONDecodeError as err:
+        return None, f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+    except (ValueError, RecursionError) as err:
+        return None, f"JSON could not be read: {type(err).__name__}: {err}"
+
+
 def read(text: str) -> list[RawRecord]:
     """One record per CSL item; malformed or hostile JSON gives one quarantined record saying why."""
     if not accepts(text):
@@ -237,16 +264,15 @@ def read(text: str) -> list[RawRecord]:
     reason = refusal(text)
     if reason is not None:
         return [refused_record(FORMAT, text, reason)]
-    deep = nesting_depth_exceeds(text, "[{", "]}") if _may_nest_too_deep(text) else None
-    if deep is not None:
-        return [refused_record(FORMAT, text, f"JSON nested deeper than {MAX_NESTING} levels at line "
-                                             f"{line_number(text, deep)}; refused (no CSL item nests so deep)")]
     try:
-        data = load_with_spans(text)
-    except json.JSONDecodeError as err:
-        return [refused_record(FORMAT, text, f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}")]
-    except (ValueError, RecursionError) as err:
-        return [refused_record(FORMAT, text, f"JSON could not be read: {type(err).__name__}: {err}")]
+        # Well-formed JSON no deeper than MAX_NESTING (every real export) is read at once: its nesting is the
+        # one the pre-scan below would find, so the pre-scan, two regex passes over the whole text (8% of this
+        # reader, measured), can only say "not too deep".  Anything else takes the checked way below.
+        data = _load_spanned_fast(text, MAX_NESTING)
+    except Exception:
+        data, refused = _load_checked(text)
+        if refused is not None:
+            return [refused_record(FORMAT, text, refused)]
     items = data if isinstance(data, list) else [data]
     records = []
     lines = LineIndex(text)
@@ -354,16 +380,26 @@ def _read_item(text: str, index: int, span: tuple[int, int], item: dict, where: 
 
 
 def _split_keywords(value: Located) -> list[Located]:
-    """A CSL keyword string cut at ';' (or ',' when there is no ';'), when it holds no escapes."""
+    """A CSL keyword string cut at ';' (or ',' when there is no ';'), when it holds no escapes.
+
+    Each part is trimmed and located by hand, one Located a part (``sub`` then ``strip`` made two, and the
+    pattern was escaped and looked up per value: together 12% of this reader, measured).
+    """
     if value.decoded is not None:
         return [value]
-    separator = ";" if ";" in value.text else ","
-    parts, begin = [], 0
-    for found in re.finditer(re.escape(separator), value.text + separator):
-        part = value.sub(begin, found.start()).strip()
-        if part:
-            parts.append(part)
-        begin = found.end()
+    text = value.text
+    separator = ";" if ";" in text else ","
+    parts, begin, length = [], 0, len(text)
+    while begin <= length:
+        cut = text.find(separator, begin)
+        if cut < 0:
+            cut = length
+        piece = text[begin:cut]
+        trimmed = piece.strip()
+        if trimmed:
+            at = value.start + begin + len(piece) - len(piece.lstrip())
+            parts.append(Located(trimmed, at, at + len(trimmed)))
+        begin = cut + 1
     return parts
 
 

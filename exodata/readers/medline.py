@@ -16,6 +16,7 @@ from exodata.model import Located, Problem, RawAuthor, RawRecord
 from exodata.readers._locate import (
     LineIndex,
     TagEntry,
+    TagRow,
     add_affiliation,
     first_chars,
     located_values,
@@ -131,13 +132,16 @@ def _scan_raw(text: str, start: int, end: int, first_line: int) -> tuple[list[li
     return found, stray
 
 
-def _biopython_values(record_text: str) -> dict[str, list[str]]:
-    """Biopython's reading of one record, every tag's values as a list."""
+def _biopython_values(record_text: str) -> dict[str, str | list[str]]:
+    """Biopython's reading of one record: each tag's value, a string (tags it joins) or a list of strings.
+
+    The lines go to Biopython without the '\n' it would strip again: a record holds no blank line (a blank
+    line ends a record), and Biopython rstrips every other line before reading it, so the values are the same.
+    The values are turned into lists only for the tags asked for (:func:`_located_values`).
+    """
     from Bio import Medline
 
-    lines = [line + "\n" for line in record_text.splitlines()]
-    parsed = next(Medline.parse(lines), {})
-    return {tag: [value] if isinstance(value, str) else list(value) for tag, value in parsed.items()}
+    return next(Medline.parse(record_text.splitlines()), {})
 
 
 #: The tags :func:`_read_record` reads; a record's other lines (MeSH terms, grants...) never become objects.
@@ -145,23 +149,36 @@ _READ_TAGS = frozenset(("TI", "BTI", "TT", "JT", "TA", "DP", "DEP", "VI", "IP", 
                         "PB", "LID", "AID", "PG", "OT", "FAU", "AU", "AD"))
 
 
-def _entries_by_tag(text: str, found: list[list]) -> dict[str, list[TagEntry]]:
-    """The entries of the tags this reader reads, grouped by tag, each group in record order (one pass)."""
-    grouped: dict[str, list[TagEntry]] = {}
-    for tag, value_start, value_end, number in found:
+def _entries_by_tag(found: list[TagRow]) -> dict[str, list[TagRow]]:
+    """The tag rows of the tags this reader reads, grouped by tag, each group in record order (one pass)."""
+    grouped: dict[str, list[TagRow]] = {}
+    for entry in found:
+        tag = entry[0]
         if tag in _READ_TAGS:
-            entry = TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
-            grouped.setdefault(tag, []).append(entry)
+            group = grouped.get(tag)
+            if group is None:
+                grouped[tag] = [entry]
+            else:
+                group.append(entry)
     return grouped
 
 
-def _located_values(text: str, by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]], tag: str,
+def _located_values(text: str, by_tag: dict[str, list[TagRow]], parsed: dict[str, str | list[str]], tag: str,
                     problems: list[Problem]) -> list[Located]:
     """Biopython's values of ``tag``, each located inside its own tag line."""
-    mine = by_tag.get(tag, [])
-    values = parsed.get(tag, [])
+    mine = by_tag.get(tag)
+    values = parsed.get(tag)
+    if mine is None:
+        if values is None:
+            return []  # the usual case for most tags asked: neither a line nor a value
+        mine = []
+    if values is None:
+        values = []
+    elif isinstance(values, str):
+        values = [values]
     if tag in _TEXT_TAGS and len(mine) > 1:
-        return [entry.value for entry in mine]  # Biopython joined the lines of a repeated tag into one string
+        # Biopython joined the lines of a repeated tag into one string
+        return [Located(text[value_start:value_end], value_start, value_end) for _, value_start, value_end, _ in mine]
     return located_values(text, mine, values, problems)
 
 
@@ -188,7 +205,7 @@ def _read_record(text: str, index: int, start: int, end: int, where: str, first_
                              f"('XXXX- value') nor an indented continuation: {snippet!r}")
         return record
     parsed = _biopython_values(text[start:end])
-    by_tag = _entries_by_tag(text, found)
+    by_tag = _entries_by_tag(found)
 
     def values(tag: str) -> list[Located]:
         return _located_values(text, by_tag, parsed, tag, record.problems)
@@ -224,7 +241,7 @@ def _read_record(text: str, index: int, start: int, end: int, where: str, first_
     return record
 
 
-def _read_authors(text: str, tags: list[str], by_tag: dict[str, list[TagEntry]], parsed: dict[str, list[str]],
+def _read_authors(text: str, tags: list[str], by_tag: dict[str, list[TagRow]], parsed: dict[str, str | list[str]],
                   record: RawRecord) -> None:
     """Authors in order (FAU, else the AU that follows it), each with the AD lines that follow them.
 

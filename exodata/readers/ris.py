@@ -13,7 +13,7 @@ import re
 from exodata.model import Located, Problem, RawAuthor, RawRecord
 from exodata.readers._locate import (
     LineIndex,
-    TagEntry,
+    TagRow,
     add_affiliation,
     first_chars,
     located_values,
@@ -64,11 +64,11 @@ def read(text: str) -> list[RawRecord]:
     return records
 
 
-def _records(text: str) -> list[tuple[int, int, list[TagEntry], bool]]:
+def _records(text: str) -> list[tuple[int, int, list[TagRow], bool]]:
     """(start, end, entries, stray) per record: TY opens one, ER closes it; stray runs of other text too.
 
-    Tag values are kept as [tag, value start, value end, line] while continuation lines grow them, and become
-    TagEntry objects once per record: most lines are tag lines, so this loop is most of a file's scan.
+    Tag values are kept as [tag, value start, value end, line] rows (continuation lines grow them), and stay
+    so: :func:`~exodata.readers._locate.located_values` makes a Located only for the lines of the tags read.
     """
     found: list[tuple[int, int, list, bool]] = []
     entries: list[list] = []
@@ -115,9 +115,7 @@ def _records(text: str) -> list[tuple[int, int, list[TagEntry], bool]]:
         found.append((*stray, [], True))
     if start is not None:
         found.append((start, entries[-1][2] if entries else start, entries, False))
-    return sorted(((begin, end, [TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
-                                 for tag, value_start, value_end, number in items], is_stray)
-                   for begin, end, items, is_stray in found), key=lambda item: item[0])
+    return sorted(found, key=lambda item: item[0])
 
 
 def _rispy_values(record_text: str) -> dict[str, list[str]]:
@@ -141,15 +139,15 @@ def _rispy_values(record_text: str) -> dict[str, list[str]]:
     return values
 
 
-def _read_record(text: str, index: int, start: int, end: int, entries: list[TagEntry], where: str) -> RawRecord:
+def _read_record(text: str, index: int, start: int, end: int, entries: list[TagRow], where: str) -> RawRecord:
     record = RawRecord(FORMAT, index, (start, end))
-    if not entries or entries[-1].tag != "ER":
+    if not entries or entries[-1][0] != "ER":
         record.problems.append(Problem(f"{where}: no 'ER  - ' line closes this record", start,
-                                       entries[0].line if entries else None))
+                                       entries[0][3] if entries else None))
     parsed = _rispy_values(text[start:end])
-    by_tag: dict[str, list[TagEntry]] = {}
+    by_tag: dict[str, list[TagRow]] = {}
     for entry in entries:  # one pass, not one scan of the entries per tag asked for
-        by_tag.setdefault(entry.tag, []).append(entry)
+        by_tag.setdefault(entry[0], []).append(entry)
     cache: dict[str, list[Located]] = {}
 
     def values(tag: str) -> list[Located]:
