@@ -118,15 +118,6 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class TagEntry:
-    """One tagged field of a line-oriented export (MEDLINE, RIS): the tag and its value with continuations."""
-
-    tag: str
-    value: Located
-    line: int
-
-
 def iter_located(record: RawRecord) -> Iterator[tuple[str, Located]]:
     """Every Located value of ``record`` with a label saying where it sits (for checks and tests)."""
     for name, value in record.fields.items():
@@ -579,8 +570,8 @@ def located_values(text: str, entries: list[TagRow], values: list[str], problems
     When the parser and the line scan disagree on how many values there are, the scanned lines are used as
     written and a Problem says so; a value not found inside its line falls back to the whole line too.
 
-    ``entries`` are the scanners' own ``[tag, value start, value end, line]`` rows, not :class:`TagEntry`
-    objects: making a TagEntry and a Located for every tag line was about a fifth of the RIS reader's time
+    ``entries`` are the scanners' own ``[tag, value start, value end, line]`` rows, not objects per
+    line: making a tag-entry object and a Located for every tag line was about a fifth of the RIS reader's time
     (measured), and only the lines of the tags a reader asks for need a Located.  (Problem is imported at
     module level: an import statement here ran once per tag asked of each record, 6% of MEDLINE's time.)
     """

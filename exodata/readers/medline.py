@@ -15,7 +15,6 @@ import re
 from exodata.model import Located, Problem, RawAuthor, RawRecord
 from exodata.readers._locate import (
     LineIndex,
-    TagEntry,
     TagRow,
     add_affiliation,
     first_chars,
@@ -87,20 +86,13 @@ def _record_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def scan_tag_lines(text: str, start: int, end: int, first_line: int = 1) -> tuple[list[TagEntry], list[int]]:
-    """Tag entries of ``text[start:end]`` with continuation lines, and the line numbers of lines that are neither.
+def _scan_raw(text: str, start: int, end: int, first_line: int) -> tuple[list[list], list[int]]:
+    """Tag lines of ``text[start:end]`` with their continuation lines, as [tag, value start, value end, line]
+    lists (no object made per line), and the line numbers of lines that are neither.
 
     ``first_line`` is the line number of ``start``.  Each value is the trimmed text of its tag line and
     continuation lines (empty, at the end of the tag, when there is none).
     """
-    found, stray = _scan_raw(text, start, end, first_line)
-    entries = [TagEntry(tag, Located(text[value_start:value_end], value_start, value_end), number)
-               for tag, value_start, value_end, number in found]
-    return entries, stray
-
-
-def _scan_raw(text: str, start: int, end: int, first_line: int) -> tuple[list[list], list[int]]:
-    """:func:`scan_tag_lines` as [tag, value start, value end, line] lists (no objects made per line)."""
     found: list[list] = []  # [tag, value start, value end, line number], grown by continuation lines
     stray: list[int] = []
     offset = start
