@@ -114,6 +114,28 @@ def _file_entry(root: Path, relative: str) -> dict[str, Any]:
     return {"path": relative, "bytes": path.stat().st_size, "hash": f"sha256:{sha256_of(path)}"}
 
 
+class HashingFile:
+    """A binary file that hashes what is written to it: a CSV's sha256 is then known when it is closed, instead
+    of reading the whole file again (813 MB of CSV at 100k records, about a second of hashing at the end of
+    a build, now spread over the writing)."""
+
+    def __init__(self, path: Path) -> None:
+        self.raw = path.open("wb")
+        self.sha256 = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.bytes += len(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
 class TableFiles:
     """One table's files being written, part after part: its CSV and Parquet files stay open until :meth:`close`.
 
@@ -126,7 +148,7 @@ class TableFiles:
 
         self.table, self.root, self.rows = table, root, 0
         self.paths = (f"data/{table.name}.csv", f"data/{table.name}.parquet", f"schemas/{table.name}.json")
-        self.csv = (root / self.paths[0]).open("wb")
+        self.csv = HashingFile(root / self.paths[0])
         self.parquet = pq.ParquetWriter(root / self.paths[1], arrow_schema(table), **PARQUET_SETTINGS)
 
     def append(self, frame: pl.DataFrame) -> None:
@@ -148,7 +170,7 @@ class TableFiles:
         self.parquet.close()
         csv_path, parquet_path, schema_path = self.paths
         (self.root / schema_path).write_bytes(dump_json(table_schema(self.table)))
-        csv_entry = _file_entry(self.root, csv_path)
+        csv_entry = {"bytes": self.csv.bytes, "hash": f"sha256:{self.csv.sha256.hexdigest()}"}
         table = self.table
         return {
             "name": table.name,
@@ -296,7 +318,8 @@ class PackageWriter:
         missing = [name for name in TABLES if name not in self.open]
         if missing:
             raise ValueError(f"cannot commit a package without tables {', '.join(missing)}")
-        # finishing a table hashes its files: hashlib releases the GIL, so two tables are hashed at once
+        # finishing a table hashes its Parquet and schema files (its CSV was hashed as it was written): hashlib
+        # releases the GIL, so two tables are finished at once
         with ThreadPoolExecutor(max_workers=2) as pool:
             resources = dict(zip(TABLES, pool.map(lambda name: self.open.pop(name).close(), list(TABLES))))
         descriptor = write_descriptor(self.staging, metadata, resources)
