@@ -180,6 +180,25 @@ def _batches(paths: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
+def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` joined (inner) with ``owners`` on :data:`~exodata.rows.SOURCE_NUMBER`, which ``owners`` holds
+    once each, sorted.
+
+    A binary search into the sorted owners and a gather, not a hash join: every batch of a split would build
+    the hash table of all the corpus's records again (measured at 100k records: 0.53 s of CPU for the
+    provenance split's 18 batches, 0.06 s this way).  Rows in the order given.
+    """
+    import polars as pl
+
+    if owners.height == 0:
+        return rows.clear().hstack(owners.drop(SOURCE_NUMBER).clear())
+    keys = owners.get_column(SOURCE_NUMBER)
+    wanted = rows.get_column(SOURCE_NUMBER)
+    at = keys.search_sorted(wanted, side="left").clip(upper_bound=keys.len() - 1)
+    found = (keys.gather(at) == wanted).fill_null(False)
+    return rows.filter(found).hstack(owners.drop(SOURCE_NUMBER).select(pl.all().gather(at.filter(found))))
+
+
 def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int,
                      directory: Path) -> list[list[Path]]:
     """Redistribute a staged table's rows by part (a shuffle): one pass over its spill files, a batch at a
@@ -191,7 +210,7 @@ def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: 
 
     outputs: list[list[Path]] = [[] for _ in range(count)]
     for number, batch in enumerate(_batches(paths)):
-        rows = pl.scan_ipc(batch).join(owners.lazy(), on=SOURCE_NUMBER, how="inner").collect()
+        rows = with_owners(pl.scan_ipc(batch).collect(), owners)
         for (part,), group in rows.partition_by("part", as_dict=True, include_key=False).items():
             target = directory / name / f"part-{part:04d}" / f"{number:05d}.arrow"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +250,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
            .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
            .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
 
-    owners = ids.drop("final_id")
+    owners = ids.drop("final_id").sort(SOURCE_NUMBER)  # sorted for with_owners
 
     def child_table(name: str, rows: pl.LazyFrame) -> pl.DataFrame:
         """The final rows of one table (or part): ``rows`` are its staged rows joined with ``owners``."""
@@ -248,10 +267,11 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
         whole = scan_staged(name, paths)
         bounds = part_bounds(ids["final_id"], whole.select(pl.len()).collect().item())
         if not bounds or workdir is None:
-            yield whole.join(owners.lazy(), on=SOURCE_NUMBER, how="inner")
+            yield with_owners(whole.collect(), owners).lazy()
             return
         part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
-        split = split_into_parts(name, paths, owners.with_columns(part.alias("part")), len(bounds) + 1, workdir)
+        by_part = ids.select(SOURCE_NUMBER, "single", "merged_id", part.alias("part")).sort(SOURCE_NUMBER)
+        split = split_into_parts(name, paths, by_part, len(bounds) + 1, workdir)
         for files in split:
             if files:
                 yield pl.scan_ipc(files)

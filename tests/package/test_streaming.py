@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exodata.assemble
-from exodata.assemble import part_bounds
+from exodata.assemble import part_bounds, with_owners
 from exodata.build import build, read_ahead
 from exodata.checks import TableChecker
 from exodata.rows import SOURCE_NUMBER, stage_job
@@ -58,6 +58,19 @@ def test_part_bounds_cut_the_sorted_ids_into_even_ranges(ids, rows, part_rows):
     assert set(bounds) <= set(ids) and min(ids) not in bounds  # the first part is never empty
     wanted = -(-rows // part_rows)
     assert len(bounds) == max(0, min(wanted, len(set(ids))) - 1)
+
+
+@given(st.lists(st.integers(0, 30), max_size=60), st.sets(st.integers(0, 30), max_size=30))
+def test_with_owners_is_the_inner_join_on_the_source_number(sources, owned):
+    rows = pl.DataFrame({SOURCE_NUMBER: sources, "row": range(len(sources))},
+                        schema={SOURCE_NUMBER: pl.Int64, "row": pl.Int64})
+    owners = pl.DataFrame({SOURCE_NUMBER: sorted(owned), "part": [n % 3 for n in sorted(owned)],
+                           "merged_id": [None if n % 2 else f"id{n}" for n in sorted(owned)]},
+                          schema={SOURCE_NUMBER: pl.Int64, "part": pl.Int64, "merged_id": pl.String})
+    joined = with_owners(rows, owners)
+    expected = rows.join(owners, on=SOURCE_NUMBER, how="inner").sort("row")
+    assert joined.columns == expected.columns
+    assert joined.equals(expected)  # the same rows, in the order given
 
 
 def test_sources_are_numbered_by_file_and_record(tmp_path):
