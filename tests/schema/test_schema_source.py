@@ -6,6 +6,8 @@ import json
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exodata.checks import check_schema
 from exodata.package import dump_json
@@ -110,3 +112,29 @@ def test_large_tables_are_checked_in_slices_with_the_same_verdicts(monkeypatch):
     assert any(i.column == "doi" and i.value == "not a doi" and "10.1000/3" in (i.row or "") for i in issues)
     assert any("primary key uniqueness" in i.message for i in issues)
     assert check_schema("publications", pl.concat(rows)) == []
+
+
+def test_sorted_duplicate_keys_are_found_in_large_tables(monkeypatch):
+    import exodata.checks
+
+    monkeypatch.setattr(exodata.checks, "CHUNK_ROWS", 2)
+    rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in (1, 2, 2, 3)]
+    issues = check_schema("publications", pl.concat(rows))  # in key order: the duplicates are neighbours
+    assert [i.row for i in issues if "primary key uniqueness" in i.message] == ["publication_id='doi:10.1000/2'"] * 2
+
+
+_KEY_CELLS = st.one_of(st.none(), st.integers(0, 3)), st.one_of(st.none(), st.sampled_from(["", "a", "b", "é", "ab"]))
+
+
+@given(st.lists(st.tuples(*_KEY_CELLS), max_size=12), st.booleans())
+def test_strictly_increasing_is_a_proof_of_unique_keys(rows, sort):
+    from exodata.checks import strictly_increasing
+
+    def order(row):  # nulls first, as the build sorts
+        return [(0,) if value is None else (1, value) for value in row]
+
+    if sort:
+        rows = sorted(rows, key=order)
+    frame = pl.DataFrame(rows, schema={"n": pl.Int64, "s": pl.String}, orient="row")
+    expected = all(order(before) < order(after) for before, after in zip(rows, rows[1:]))
+    assert strictly_increasing(frame, ["n", "s"]) == expected
