@@ -92,10 +92,14 @@ def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.La
 
 
 def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
-    """Per (publication, concept): the label, how many mentions, and in which fields (in field order).
+    """Per (publication, concept): the label, how many mentions, and in which fields (in field order); rows in
+    key order.
 
     The fields are gathered as a bit mask (one bit per field, OR-ed per group) and the mask then looked up in
     the list of every field combination: a list aggregation per group costs more than the rest together.
+    The mentions are sorted by the key first and grouped in that order, so the groups come out in key order:
+    sorting 900k mentions costs less than sorting their 512k groups afterwards (measured per part at 100k
+    records: 0.98 s of CPU before, 0.54 s this way).
     """
     import polars as pl
 
@@ -105,15 +109,17 @@ def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.D
          "fields": [[f for bit, f in enumerate(fields) if mask >> bit & 1] for mask in range(1 << len(fields))]},
         schema={"mask": pl.Int64, "fields": pl.List(pl.String)})
     bit = pl.col("field").replace_strict({f: 1 << position for position, f in enumerate(fields)}, return_dtype=pl.Int64)
+    key = list(TABLES["publication_concepts"].primary_key)
     summary = (
-        mentions.group_by("publication_id", "concept_id")
+        mentions.lazy().sort(key, maintain_order=True)
+        .group_by(key, maintain_order=True)
         .agg(pl.col("category").first(), pl.len().cast(pl.Int64).alias("mention_count"),
              bit.bitwise_or().alias("mask"))
-        .join(combinations, on="mask", how="left")
-        .join(concepts.select("concept_id", "label"), on="concept_id", how="left")
+        .join(combinations.lazy(), on="mask", how="left", maintain_order="left")
+        .join(concepts.lazy().select("concept_id", "label"), on="concept_id", how="left", maintain_order="left")
     )
     return summary.select(TABLES["publication_concepts"].column_names).cast(
-        polars_schema(TABLES["publication_concepts"]))
+        polars_schema(TABLES["publication_concepts"])).collect()
 
 
 def concept_table() -> pl.DataFrame:
@@ -307,7 +313,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
     for rows in parts("mentions"):
         mentions = child_table("mentions", rows)
         yield "mentions", mentions
-        summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")
+        summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")  # sorted: fast
         del mentions
         yield "publication_concepts", summary
         del summary
