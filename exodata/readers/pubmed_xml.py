@@ -13,7 +13,6 @@ import re
 
 from exodata.model import Located, RawAuthor, RawRecord
 from exodata.readers._locate import (
-    add_affiliation,
     content_value,
     first_chars,
     local_name,
@@ -116,14 +115,14 @@ class _Article:
     def __init__(self, text: str, chunk) -> None:
         self.text = text
         self.root = chunk.element
-        self.spans = chunk.spans
+        self.content = chunk.spans.content  # bound once: value() is called some forty times a record
         self.found: dict[str, list] = {}
         _collect(self.root, _PATH_TREE, self.found)
 
     def value(self, element) -> Located | None:
         if element is None:
             return None
-        start, end = self.spans.content(element)
+        start, end = self.content(element)
         return content_value(self.text, start, end, element)
 
     def all(self, paths: tuple[str, ...]) -> list:
@@ -223,15 +222,21 @@ _NAME_PARTS = frozenset(("LastName", "ForeName", "Initials"))
 
 def _authors(doc: _Article, record: RawRecord, authors: list) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
+    # Each distinct affiliation's position, by its words as add_affiliation compares them: a lookup instead
+    # of add_affiliation's pass over the record's affiliations for each author (measured, ~3% of read()).
+    known: dict[str, int] = {}
     for author in authors:
         parts: dict = {}  # the first LastName, ForeName and Initials child
         affiliations = []
         for child in author:
             tag = child.tag
             if tag in _NAME_PARTS:
-                parts.setdefault(tag, child)
+                if tag not in parts:
+                    parts[tag] = child
             elif tag == "AffiliationInfo":
-                affiliations.extend(info for info in child if info.tag == "Affiliation")
+                for info in child:
+                    if info.tag == "Affiliation":
+                        affiliations.append(info)
         last = doc.value(parts.get("LastName"))
         given = doc.value(parts.get("ForeName"))
         if given is None:
@@ -247,7 +252,11 @@ def _authors(doc: _Article, record: RawRecord, authors: list) -> None:
         for affiliation in affiliations:
             value = doc.value(affiliation)
             if value:
-                position = add_affiliation(record, value)
+                words = " ".join(value.value.split())
+                position = known.get(words)
+                if position is None:
+                    record.affiliations.append(value)
+                    position = known[words] = len(record.affiliations)
                 if position not in raw_author.affiliations:
                     raw_author.affiliations.append(position)
         record.authors.append(raw_author)
