@@ -13,7 +13,7 @@ import re
 
 from exodata.model import Affiliation, Author, Located, Problem, RawRecord, Record, Value
 from exodata.normalise.citations import Piece, parse_citation_line, parse_published_line, split_pages, year_of
-from exodata.normalise.countries import country_code, country_in_text
+from exodata.normalise.countries import _country_in_clean_text, country_code
 from exodata.normalise.ids import (
     doi_from_link,
     normalise_doi,
@@ -140,7 +140,7 @@ def _affiliations(b: _Builder) -> dict[int, int]:
         position = len(b.record.affiliations) + 1
         seen[text] = positions[raw_position] = position
         start, end = _span(loc)
-        b.record.affiliations.append(Affiliation(position, text, country_in_text(text), start, end))
+        b.record.affiliations.append(Affiliation(position, text, _country_in_clean_text(text), start, end))
     return positions
 
 

@@ -31,7 +31,8 @@ def clean_text(value: str | None) -> str | None:
     text = value
     if text.isascii():
         return " ".join(text.split()) or None
-    if _ZERO_WIDTH.search(text) is not None:
+    # five ``in`` tests are five C scans, several times faster than a regex search of a long abstract
+    if any(char in text for char in _ZERO_WIDTH_CHARS):
         text = _ZERO_WIDTH.sub("", text)
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     return text or None
