@@ -37,7 +37,7 @@ def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, li
     import polars as pl
 
     multi = compiled.filter(pl.col("group_size") > 1).lazy().join(
-        publications.drop("publication_id", *SOURCE), on=SOURCE_NUMBER, how="left").collect()
+        publications.drop("publication_id"), on=SOURCE_NUMBER, how="left").collect()
     groups: dict[int, list[Member]] = {}
     for row in multi.sort("order").iter_rows(named=True):
         groups.setdefault(row["group"], []).append(Member(
@@ -81,12 +81,13 @@ def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.La
 
     lists, fields, columns = keep["lists"].lazy(), keep["fields"].lazy(), keep["columns"].lazy()
     if name in LIST_TABLES or name == "author_affiliations":
-        return rows.join(lists.filter(pl.col("table") == name).drop("table"), on=list(SOURCE), how="semi")
+        return rows.join(lists.filter(pl.col("table") == name).drop("table"), on=SOURCE_NUMBER, how="semi")
     if name in ("mentions", "vesicle_quantities"):
-        return rows.join(fields, on=[*SOURCE, "field"], how="semi")
+        return rows.join(fields, on=[SOURCE_NUMBER, "field"], how="semi")
     if name == "provenance":
-        values = rows.filter(pl.col("table") == "publications").join(columns, on=[*SOURCE, "column"], how="semi")
-        lists = rows.filter(pl.col("table") != "publications").join(lists, on=[*SOURCE, "table"], how="semi")
+        values = rows.filter(pl.col("table") == "publications").join(columns, on=[SOURCE_NUMBER, "column"],
+                                                                     how="semi")
+        lists = rows.filter(pl.col("table") != "publications").join(lists, on=[SOURCE_NUMBER, "table"], how="semi")
         return pl.concat([values, lists])
     raise KeyError(name)
 
@@ -169,7 +170,8 @@ def scan_staged(name: str, paths: list[Path]) -> pl.LazyFrame:
 
     if paths:
         return pl.scan_ipc(paths)
-    return pl.LazyFrame(schema={**staged_schema(name), SOURCE_NUMBER: pl.Int64})
+    schema = {column: dtype for column, dtype in staged_schema(name).items() if column not in SOURCE}
+    return pl.LazyFrame(schema={**schema, SOURCE_NUMBER: pl.Int64})
 
 
 def _batches(paths: list[Path]) -> Iterator[list[Path]]:
@@ -247,12 +249,14 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
     compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
     publications = scan_staged("publications", staged.get("publications", []))
     merged = [merge_group(members) for members in _members(compiled, publications).values()]
-    keep = _decisions(merged)
+    # the merge's decisions name records by (file, record); staged rows by their source number
+    numbers = compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"), SOURCE_NUMBER)
+    keep = {name: frame.join(numbers, on=list(SOURCE), how="inner").drop(*SOURCE)
+            for name, frame in _decisions(merged).items()}
 
     # every compiled record → its publication id (its own, unless a duplicate group was merged)
-    ids = (compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"), SOURCE_NUMBER,
-                           (pl.col("group_size") == 1).alias("single"), "local_id")
-           .join(keep["ids"], on=list(SOURCE), how="left")
+    ids = (compiled.select(SOURCE_NUMBER, (pl.col("group_size") == 1).alias("single"), "local_id")
+           .join(keep["ids"], on=SOURCE_NUMBER, how="left")
            .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
            .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
 
