@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.rows import SOURCE, SOURCE_NUMBER
+from exodata.rows import NOT_SPILLED, SOURCE, SOURCE_NUMBER
 from exodata.schema import TABLES
 from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
@@ -170,7 +170,8 @@ def scan_staged(name: str, paths: list[Path]) -> pl.LazyFrame:
 
     if paths:
         return pl.scan_ipc(paths)
-    schema = {column: dtype for column, dtype in staged_schema(name).items() if column not in SOURCE}
+    schema = {column: dtype for column, dtype in staged_schema(name).items()
+              if column not in NOT_SPILLED.get(name, SOURCE)}
     return pl.LazyFrame(schema={**schema, SOURCE_NUMBER: pl.Int64})
 
 
@@ -205,6 +206,15 @@ def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
     at = keys.search_sorted(wanted, side="left").clip(upper_bound=keys.len() - 1)
     found = (keys.gather(at) == wanted).fill_null(False)
     return rows.filter(found).hstack(owners.drop(SOURCE_NUMBER).select(pl.all().gather(at.filter(found))))
+
+
+def with_source_columns(rows: pl.DataFrame, files: pl.Series) -> pl.DataFrame:
+    """Provenance's ``file`` and ``record`` columns again, from the source number (``files[n]`` is the name of
+    file number ``n``): they were not spilled (see :data:`~exodata.rows.NOT_SPILLED`)."""
+    import polars as pl
+
+    number = rows.get_column(SOURCE_NUMBER)
+    return rows.with_columns(files.gather(number // (1 << 32)).alias("file"), (number % (1 << 32)).alias("record"))
 
 
 def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int,
@@ -261,10 +271,16 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
            .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
 
     owners = ids.drop("final_id").sort(SOURCE_NUMBER)  # sorted for with_owners
+    numbered = records.filter(pl.col(SOURCE_NUMBER).is_not_null()).select(
+        (pl.col(SOURCE_NUMBER) // (1 << 32)).alias("number"), "file").unique("number")
+    file_names = pl.Series("file", [None] * (int(numbered["number"].max() or 0) + 1), pl.String).scatter(
+        numbered["number"], numbered["file"]) if numbered.height else pl.Series("file", [], pl.String)
 
     def child_table(name: str, rows: pl.LazyFrame) -> pl.DataFrame:
         """The final rows of one table (or part): ``rows`` are its staged rows joined with ``owners``."""
         rows = rows.collect()  # once: as a lazy plan read twice below, the spill files would be read twice
+        if name == "provenance":
+            rows = with_source_columns(rows, file_names)
         single = rows.get_column("single")
         kept = pl.concat([rows.filter(single), _keep(name, rows.filter(~single).lazy(), keep).collect()])
         del rows

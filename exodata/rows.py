@@ -33,6 +33,9 @@ SOURCE = ("src_file", "src_record")
 #: :func:`stage_job`: the assembly joins tens of millions of rows on it, several times faster than on a string
 #: and an integer.  File numbers follow the build's sorted seed list, so the numbering is deterministic.
 SOURCE_NUMBER = "src"
+#: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill` and
+#: :func:`exodata.assemble.with_source_columns`): the source record itself, and provenance's own copy of it.
+NOT_SPILLED = {"provenance": (*SOURCE, "file", "record")}
 #: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later).
 STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
           "mentions", "vesicle_quantities")
@@ -100,7 +103,9 @@ class _Columns:
             rows = pl.select(pl.int_range(calls.len(), dtype=pl.UInt32).repeat_by(calls).explode()).to_series()
         columns = {}
         for column, dtype in self.schema.items():
-            if column in self.cells:
+            if column in self.cells and dtype == pl.List(pl.String):
+                columns[column] = _string_lists(column, self.cells[column])
+            elif column in self.cells:
                 columns[column] = pl.Series(column, self.cells[column], dtype=dtype)
             elif column in self.once:
                 values = pl.Series(column, self.once[column], dtype=dtype)
@@ -108,6 +113,19 @@ class _Columns:
             else:  # no call at all: an empty column
                 columns[column] = pl.Series(column, [], dtype=dtype)
         return pl.DataFrame(columns)
+
+
+def _string_lists(name: str, cells: list[list[str]]) -> pl.Series:
+    """A List(String) column from Python lists, built from its flat values and offsets with pyarrow: polars
+    builds a list column from Python lists one inner series at a time, 25 times slower (a record's match keys)."""
+    import itertools
+
+    import polars as pl
+    import pyarrow as pa
+
+    offsets = pa.array([0, *itertools.accumulate(map(len, cells))], pa.int64())
+    values = pa.array([item for items in cells for item in items], pa.large_string())
+    return pl.Series(name, pa.LargeListArray.from_arrays(offsets, values), dtype=pl.List(pl.String))
 
 
 def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns]) -> None:
@@ -202,8 +220,9 @@ def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl
 def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict[str, pl.DataFrame | Path]:
     """Write a file's staged tables (not its ``records``) to ``directory``; empty tables are left out.
 
-    Without ``src_file`` and ``src_record``: :data:`SOURCE_NUMBER` says the same, and every later pass over the
-    spilled rows (the split into parts above all) then reads and writes a fifth less of provenance.
+    Without the columns :data:`SOURCE_NUMBER` says the same as (``src_file``, ``src_record``, and provenance's
+    ``file`` and ``record``): every later pass over the spilled rows (the split into parts above all) then
+    reads and writes a third less of provenance.
     """
     kept: dict[str, pl.DataFrame | Path] = {"records": staged["records"]}
     for name in STAGED:
@@ -211,6 +230,6 @@ def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict
         if frame.height:
             target = directory / name / f"{number:07d}.arrow"
             target.parent.mkdir(parents=True, exist_ok=True)
-            frame.drop(*SOURCE).write_ipc(target, compression="lz4")
+            frame.drop(*NOT_SPILLED.get(name, SOURCE)).write_ipc(target, compression="lz4")
             kept[name] = target
     return kept
