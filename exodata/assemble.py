@@ -10,6 +10,7 @@ its final form.  Memory is bounded by the output tables, never by Python objects
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -139,6 +140,9 @@ def in_key_order(frame: FrameT, name: str) -> FrameT:
     return sort_by_key(frame, TABLES[name])
 
 
+#: The tables assembled from staged rows of every record (and split into parts when long), in the order built.
+CHILD_TABLES = ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance", "mentions",
+                "vesicle_quantities")
 #: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
 #: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
 PART_ROWS = 1_000_000
@@ -287,58 +291,74 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
         return in_key_order(
             kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")), name)
 
-    def parts(name: str) -> Iterator[pl.LazyFrame]:
-        """The staged rows of table ``name`` joined with their owners, in parts (see :func:`part_bounds`)."""
+    def split(name: str) -> list[list[Path]] | None:
+        """The spill files of table ``name`` split into parts (see :func:`part_bounds`), or None when it comes
+        whole."""
         paths = staged.get(name, [])
-        whole = scan_staged(name, paths)
-        bounds = part_bounds(ids["final_id"], whole.select(pl.len()).collect().item())
+        bounds = part_bounds(ids["final_id"], scan_staged(name, paths).select(pl.len()).collect().item())
         if not bounds or workdir is None:
-            yield with_owners(whole.collect(), owners).lazy()
-            return
+            return None
         part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
         by_part = ids.select(SOURCE_NUMBER, "single", "merged_id", part.alias("part")).sort(SOURCE_NUMBER)
-        split = split_into_parts(name, paths, by_part, len(bounds) + 1, workdir)
-        for files in split:
+        return split_into_parts(name, paths, by_part, len(bounds) + 1, workdir)
+
+    # Long tables are split in a background thread from here on, one after the other, while the tables before
+    # them are assembled, checked and written: a split is a pass over a whole table's spill files, and done
+    # when its table's turn comes it kept the checker waiting (measured at 100k records: 1.5 s for
+    # provenance, 1.4 s for mentions).  A split holds a batch of rows at a time, so memory stays bounded.
+    splitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-split")
+    splits = {name: splitter.submit(split, name) for name in CHILD_TABLES}
+
+    def parts(name: str) -> Iterator[pl.LazyFrame]:
+        """The staged rows of table ``name`` joined with their owners, in parts (see :func:`part_bounds`)."""
+        files_by_part = splits[name].result()
+        if files_by_part is None:
+            yield with_owners(scan_staged(name, staged.get(name, [])).collect(), owners).lazy()
+            return
+        for files in files_by_part:
             if files:
                 yield pl.scan_ipc(files)
                 for path in files:  # read by now (child_table collects its part): free the disk as we go
                     path.unlink()
 
-    singles = publications.join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
-    merged_rows = _frame("publications", [
-        tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
-              for c in TABLES["publications"].column_names) for group in merged])
-    yield "publications", in_key_order(pl.concat([
-        singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names)
-        .collect(), merged_rows]), "publications")
-    concepts = in_key_order(concept_table(), "concepts")
-    yield "concepts", concepts
+    try:
+        singles = publications.join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
+        merged_rows = _frame("publications", [
+            tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
+                  for c in TABLES["publications"].column_names) for group in merged])
+        yield "publications", in_key_order(pl.concat([
+            singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names)
+            .collect(), merged_rows]), "publications")
+        concepts = in_key_order(concept_table(), "concepts")
+        yield "concepts", concepts
 
-    duplicates = pl.DataFrame(
-        [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
-        schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
-    yield "seed_records", in_key_order(
-        records.join(ids.select(SOURCE_NUMBER, "merged_id"), on=SOURCE_NUMBER, how="left")
-        .join(duplicates, on=["file", "record"], how="left")
-        .with_columns(
-            pl.coalesce("merged_id", "local_id").alias("publication_id"),
-            pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
-            .otherwise(pl.col("status")).alias("status"),
-            pl.coalesce("duplicate_reason", "reason").alias("reason")), "seed_records")
-    del records, compiled
+        duplicates = pl.DataFrame(
+            [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
+            schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
+        yield "seed_records", in_key_order(
+            records.join(ids.select(SOURCE_NUMBER, "merged_id"), on=SOURCE_NUMBER, how="left")
+            .join(duplicates, on=["file", "record"], how="left")
+            .with_columns(
+                pl.coalesce("merged_id", "local_id").alias("publication_id"),
+                pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
+                .otherwise(pl.col("status")).alias("status"),
+                pl.coalesce("duplicate_reason", "reason").alias("reason")), "seed_records")
+        del records, compiled
 
-    for name in ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance"):
-        for rows in parts(name):
-            yield name, child_table(name, rows)
-    for rows in parts("mentions"):
-        mentions = child_table("mentions", rows)
-        yield "mentions", mentions
-        summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")  # sorted: fast
-        del mentions
-        yield "publication_concepts", summary
-        del summary
-    for rows in parts("vesicle_quantities"):
-        yield "vesicle_quantities", child_table("vesicle_quantities", rows)
-    yield "conflicts", in_key_order(_frame("conflicts", [
-        (group.publication_id, column, str(kept), str(other), member.file, member.record)
-        for group in merged for column, kept, other, member in group.conflicts]), "conflicts")
+        for name in ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance"):
+            for rows in parts(name):
+                yield name, child_table(name, rows)
+        for rows in parts("mentions"):
+            mentions = child_table("mentions", rows)
+            yield "mentions", mentions
+            summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")  # sorted: fast
+            del mentions
+            yield "publication_concepts", summary
+            del summary
+        for rows in parts("vesicle_quantities"):
+            yield "vesicle_quantities", child_table("vesicle_quantities", rows)
+        yield "conflicts", in_key_order(_frame("conflicts", [
+            (group.publication_id, column, str(kept), str(other), member.file, member.record)
+            for group in merged for column, kept, other, member in group.conflicts]), "conflicts")
+    finally:
+        splitter.shutdown(wait=True, cancel_futures=True)

@@ -124,3 +124,15 @@ def test_a_build_in_parts_writes_the_same_tables(whole_and_split):
         assert (split / csv).read_bytes() == (whole / csv).read_bytes(), name
         parquet = f"data/{name}.parquet"
         assert pl.read_parquet(split / parquet).equals(pl.read_parquet(whole / parquet)), name
+
+
+def test_a_failed_split_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
+    # splits run in a background thread, ahead of their tables: a failure there must still reach the build
+    def broken(name, *args, **kwargs):
+        raise OSError(f"disk full while splitting {name}")
+
+    monkeypatch.setattr(exodata.assemble, "PART_ROWS", 3)
+    monkeypatch.setattr(exodata.assemble, "split_into_parts", broken)
+    with pytest.raises(OSError, match="disk full while splitting authors"):
+        build(EXPORTS, tmp_path / "out")
+    assert not (tmp_path / "out" / "datapackage.json").exists()
