@@ -151,3 +151,10 @@ def test_zero_width_characters_are_found_as_the_pattern_finds_them(text):
     else:
         expected = " ".join(text.split()) or None
     assert clean_text(text) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("aB -'\u2010\u00a0\u0130\u03a3\u4e2d\t\n1"), max_size=30))
+def test_key_of_is_the_key_of_match_key(term):
+    from exodata.vocabulary.surface import key_of, match_key
+
+    assert key_of(term) == match_key(term)[0]
