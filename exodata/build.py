@@ -277,10 +277,19 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         summary = BuildSummary(out=out, files=len(files), ignored=[relative for relative, _ in skipped])
         summary.jobs = jobs = choose_jobs(jobs, files)
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
+        warming = None
+        if jobs > 1:  # this process only waits for the workers meanwhile (in-process, it would slow the compile)
+            from exodata.checks import warm_up
+
+            warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-warm-up")
+            warmed = warming.submit(warm_up)
         for staged in compile_all(files, jobs, progress, Path(spill)):
             for name, part in staged.items():
                 parts.setdefault(name, []).append(part)
         records = pl.concat(parts.pop("records"))
+        if warming is not None:
+            warmed.result()  # a failure here is a real one: the checks need the same imports and schemas
+            warming.shutdown()
         lap("compile", "merging duplicates")
         issues = []
         checker = TableChecker()

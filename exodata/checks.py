@@ -277,6 +277,25 @@ class TableChecker:
         return issues
 
 
+def warm_up() -> None:
+    """Import pandera and pyarrow's Parquet writer and validate an empty frame of every table once.
+
+    pandera's first validations in a process cost about 0.4 s (imports, backend registration); a build runs
+    this in a thread while worker processes compile the seeds and this process waits, so that the first tables
+    are not checked slowly later (measured at 10k records: the publications check 0.38 -> 0.04 s).
+    """
+    import polars as pl
+    import pyarrow.parquet  # noqa: F401 - the writer's import, made here for the same reason
+
+    from exodata.schema.arrow import polars_schema
+    from exodata.schema.pandera_polars import pandera_schema
+
+    for table in TABLES.values():
+        empty = pl.DataFrame(schema=polars_schema(table))
+        for unique_key in (True, False):
+            pandera_schema(table, unique_key=unique_key).validate(empty, lazy=True)
+
+
 def check_tables(frames: dict[str, pl.DataFrame]) -> list[Issue]:
     """All checks on a complete set of tables; an empty list means the tables are valid."""
     missing = [Issue(table=name, message="table is missing") for name in TABLES if name not in frames]
