@@ -229,12 +229,13 @@ def stage_job(job: tuple[str, str, int, str | None]) -> dict[str, pl.DataFrame |
 
 
 def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl.DataFrame]:
-    """Add :data:`SOURCE_NUMBER` to every staged frame of file ``number``."""
-    import polars as pl
+    """Add :data:`SOURCE_NUMBER` to every staged frame of file ``number``.
 
-    base = pl.lit(number << 32, pl.Int64)
-    return {name: frame.with_columns((base + pl.col("record" if name == "records" else "src_record"))
-                                     .alias(SOURCE_NUMBER))
+    Eager Series arithmetic and ``hstack``, not ``with_columns``: each polars query is planned, 0.04 ms a
+    frame, and a one-record seed file has ten frames."""
+    base = number << 32
+    return {name: frame.hstack([(frame.get_column("record" if name == "records" else "src_record") + base)
+                                .alias(SOURCE_NUMBER)])
             for name, frame in staged.items()}
 
 
@@ -244,13 +245,21 @@ def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict
     Without the columns :data:`SOURCE_NUMBER` says the same as (``src_file``, ``src_record``, and provenance's
     ``file`` and ``record``): every later pass over the spilled rows (the split into parts above all) then
     reads and writes a third less of provenance.
+
+    The frames are consumed: the columns left out are dropped in place (``drop`` plans a query per frame,
+    most of the cost of spilling a small seed file).
     """
     kept: dict[str, pl.DataFrame | Path] = {"records": staged["records"]}
     for name in STAGED:
         frame = staged[name]
         if frame.height:
             target = directory / name / f"{number:07d}.arrow"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            frame.drop(*NOT_SPILLED.get(name, SOURCE)).write_ipc(target, compression="lz4")
+            for column in NOT_SPILLED.get(name, SOURCE):
+                frame.drop_in_place(column)
+            try:
+                frame.write_ipc(target, compression="lz4")
+            except FileNotFoundError:  # the table's first spill file: make its directory (not checked every time)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                frame.write_ipc(target, compression="lz4")
             kept[name] = target
     return kept
