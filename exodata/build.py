@@ -92,9 +92,11 @@ def _size(path: Path) -> int:
 
 
 #: With ``jobs=0`` (the command's default) seeds are read in worker processes only when they add up to at least this
-#: many bytes: starting the workers costs about 0.7 s (each imports polars and builds the vocabulary automaton),
-#: which a corpus of about a thousand records (~2.5 MB) repays, and the shipped five seeds do not.
+#: many bytes or files: starting the workers costs about 0.5 s (each imports polars and builds the vocabulary
+#: automaton), which a corpus of about a thousand records (~2.5 MB) repays, and so do a hundred small files (a
+#: seed file costs about 9 ms however small: staging and spilling ten tables), but the shipped five seeds do not.
 AUTO_PARALLEL_BYTES = 1 << 20
+AUTO_PARALLEL_FILES = 100
 
 
 def usable_cpus() -> int:
@@ -109,10 +111,11 @@ def usable_cpus() -> int:
 
 def choose_jobs(jobs: int, files: list[tuple[Path, str]]) -> int:
     """``jobs`` itself when given (> 0); for 0 (automatic), one worker per usable CPU, at most one per file,
-    when the seeds are big enough to repay starting workers (:data:`AUTO_PARALLEL_BYTES`), else 1."""
+    when the seeds are enough work to repay starting workers (:data:`AUTO_PARALLEL_BYTES`,
+    :data:`AUTO_PARALLEL_FILES`), else 1."""
     if jobs > 0:
         return jobs
-    if sum(_size(path) for path, _ in files) < AUTO_PARALLEL_BYTES:
+    if len(files) < AUTO_PARALLEL_FILES and sum(_size(path) for path, _ in files) < AUTO_PARALLEL_BYTES:
         return 1
     return max(1, min(usable_cpus(), len(files)))
 

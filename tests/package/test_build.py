@@ -159,7 +159,7 @@ def test_rebuilding_over_a_package_is_allowed(tmp_path, built_package):
 
 
 def test_jobs_zero_reads_a_large_corpus_in_one_worker_per_cpu(tmp_path, monkeypatch):
-    from exodata.build import AUTO_PARALLEL_BYTES, choose_jobs
+    from exodata.build import AUTO_PARALLEL_BYTES, AUTO_PARALLEL_FILES, choose_jobs
 
     monkeypatch.setattr("exodata.build.usable_cpus", lambda: 2)
     small = [(tmp_path / f"s{i}.ris", f"s{i}.ris") for i in range(3)]
@@ -171,3 +171,5 @@ def test_jobs_zero_reads_a_large_corpus_in_one_worker_per_cpu(tmp_path, monkeypa
     big.write_bytes(b"x" * AUTO_PARALLEL_BYTES)
     assert choose_jobs(0, [*small, (big, "big.ris")]) == 2
     assert choose_jobs(0, [(big, "big.ris")]) == 1  # at most one worker per file
+    many = [(small[0][0], f"s{i}.ris") for i in range(AUTO_PARALLEL_FILES)]
+    assert choose_jobs(0, many) == 2  # many small files are work too
