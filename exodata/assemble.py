@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.rows import NOT_SPILLED, SOURCE, SOURCE_NUMBER
+from exodata.rows import SOURCE, SOURCE_NUMBER
 from exodata.schema import TABLES
 from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
@@ -170,13 +170,11 @@ def scan_staged(name: str, paths: list[Path]) -> pl.LazyFrame:
     """A staged table's spill files as one lazy frame (an empty one, with the staged columns, for no file)."""
     import polars as pl
 
-    from exodata.rows import staged_schema
+    from exodata.rows import spilled_schema
 
     if paths:
         return pl.scan_ipc(paths)
-    schema = {column: dtype for column, dtype in staged_schema(name).items()
-              if column not in NOT_SPILLED.get(name, SOURCE)}
-    return pl.LazyFrame(schema={**schema, SOURCE_NUMBER: pl.Int64})
+    return pl.LazyFrame(schema=spilled_schema(name))
 
 
 def _batches(paths: list[Path]) -> Iterator[list[Path]]:

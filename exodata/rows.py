@@ -13,7 +13,7 @@ match keys and the figures the merge weighs (format rank, how many values and li
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from pathlib import Path
@@ -64,6 +64,18 @@ def staged_schema(name: str) -> dict:
     return {**schema, "src_file": pl.String(), "src_record": pl.Int64()}
 
 
+@cache
+def spilled_schema(name: str) -> dict:
+    """Column → polars dtype of a staged table as spilled: :func:`staged_schema` without the columns the source
+    number says the same as (:data:`NOT_SPILLED`), with :data:`SOURCE_NUMBER`.  A worker stages straight into
+    this shape, so that no column is built only to be dropped."""
+    import polars as pl
+
+    dropped = NOT_SPILLED.get(name, SOURCE)
+    return {**{column: dtype for column, dtype in staged_schema(name).items() if column not in dropped},
+            SOURCE_NUMBER: pl.Int64()}
+
+
 class _Columns:
     """Column lists of one staged table, filled a record at a time with whole columns (list comprehensions,
     transposed tuples and repeats, not a tuple per row: staging runs for every record and must stay cheap).
@@ -73,8 +85,8 @@ class _Columns:
     a provenance row has five such columns, and repeating them cell by cell in Python cost a third of staging.
     """
 
-    def __init__(self, name: str) -> None:
-        self.schema = staged_schema(name)
+    def __init__(self, name: str, spilled: bool = False) -> None:
+        self.schema = spilled_schema(name) if spilled else staged_schema(name)
         self.string_lists = _string_list_columns(name)
         self.cells: dict[str, list] = {}  # columns given a cell per row
         self.once: dict[str, list] = {}  # columns given one value per call
@@ -149,8 +161,9 @@ def _string_lists(cells: list[list[str]]):
     return pa.LargeListArray.from_arrays(offsets, values)
 
 
-def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns]) -> None:
-    src = {"src_file": file, "src_record": index}
+def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns], src: dict) -> None:
+    """Add one compiled record's rows to every staged table; ``src`` names the record (the columns of it a
+    table has: extra keywords are not columns of that table and are ignored)."""
     out["publications"].extend(1, publication_id=pid, **{c: record.get(c) for c in PUBLICATION_COLUMNS}, **src)
     spans = [("publications", column, 0, value.start, value.end) for column, value in record.fields.items()]
     authors = record.authors
@@ -191,9 +204,13 @@ def _columns_of(rows: list[tuple], names: tuple[str, ...]) -> dict[str, tuple]:
     return dict(zip(names, zip(*rows)))
 
 
-def stage(result: SeedResult) -> dict[str, pl.DataFrame]:
-    """Every staged frame for one seed file (the ``records`` frame plus one per table in :data:`STAGED`)."""
-    out = {name: _Columns(name) for name in ("records", *STAGED)}
+def stage(result: SeedResult, number: int | None = None) -> dict[str, pl.DataFrame]:
+    """Every staged frame for one seed file (the ``records`` frame plus one per table in :data:`STAGED`).
+
+    With the file's ``number``, the tables but ``records`` come as they are spilled (:func:`spilled_schema`).
+    """
+    spilled = number is not None
+    out = {name: _Columns(name, spilled and name != "records") for name in ("records", *STAGED)}
     rank = FORMAT_RANK.get(result.format or "", len(FORMAT_RANK))
     common = {"file": result.file, "format": result.format, "encoding": result.encoding, "sha256": result.sha256,
               "rank": rank}
@@ -211,7 +228,9 @@ def stage(result: SeedResult) -> dict[str, pl.DataFrame]:
             n_authors=len(record.authors), author_detail=sum(len(a.given_name or "") for a in record.authors),
             n_affiliations=len(record.affiliations), n_keywords=len(record.keywords),
             n_funders=len(record.funders), **common)
-        _record_rows(record, result.file, item.index, pid, out)
+        src = ({SOURCE_NUMBER: (number << 32) + item.index} if spilled
+               else {"src_file": result.file, "src_record": item.index})
+        _record_rows(record, result.file, item.index, pid, out, src)
     return {name: columns.frame() for name, columns in out.items()}
 
 
@@ -224,8 +243,11 @@ def stage_job(job: tuple[str, str, int, str | None]) -> dict[str, pl.DataFrame |
     compiled, and reads each table back once, when it is assembled (see :func:`spill`).
     """
     path, file, number, spill_dir = job
-    staged = number_sources(compile_file(Path(path), file, stage), number)
-    return staged if spill_dir is None else spill(staged, Path(spill_dir), number)
+    if spill_dir is None:
+        return number_sources(compile_file(Path(path), file, stage), number)
+    staged = compile_file(Path(path), file, partial(stage, number=number))
+    staged["records"] = number_sources({"records": staged["records"]}, number)["records"]
+    return spill(staged, Path(spill_dir), number)
 
 
 def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl.DataFrame]:
@@ -255,7 +277,8 @@ def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict
         if frame.height:
             target = directory / name / f"{number:07d}.arrow"
             for column in NOT_SPILLED.get(name, SOURCE):
-                frame.drop_in_place(column)
+                if column in frame.columns:  # staged whole (not by a worker staging for the spill)
+                    frame.drop_in_place(column)
             try:
                 frame.write_ipc(target, compression="lz4")
             except FileNotFoundError:  # the table's first spill file: make its directory (not checked every time)

@@ -82,6 +82,23 @@ def test_sources_are_numbered_by_file_and_record(tmp_path):
     assert authors.height and (authors[SOURCE_NUMBER] == (7 << 32) + authors["src_record"]).all()
 
 
+def test_a_worker_spills_what_staging_whole_and_dropping_would_spill(tmp_path):
+    from exodata.rows import NOT_SPILLED, SOURCE, STAGED
+
+    for seed in sorted(EXPORTS.iterdir()):
+        whole = stage_job((str(seed), seed.name, 3, None))
+        spilled = stage_job((str(seed), seed.name, 3, str(tmp_path / seed.name)))
+        assert spilled["records"].equals(whole["records"])
+        for name in STAGED:
+            expected = whole[name].drop(*NOT_SPILLED.get(name, SOURCE))
+            if expected.height == 0:
+                assert name not in spilled
+                continue
+            got = pl.read_ipc(spilled[name])
+            assert got.schema == expected.schema, (seed.name, name)
+            assert got.equals(expected), (seed.name, name)
+
+
 def test_read_ahead_yields_every_item_in_order_and_passes_errors_on():
     assert list(read_ahead(iter(range(5)))) == [0, 1, 2, 3, 4]
 
