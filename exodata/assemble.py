@@ -272,7 +272,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
            .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
            .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
 
-    owners = ids.drop("final_id").sort(SOURCE_NUMBER)  # sorted for with_owners
+    owners = ids.select(SOURCE_NUMBER, "single", "final_id").sort(SOURCE_NUMBER)  # sorted for with_owners
     numbered = records.filter(pl.col(SOURCE_NUMBER).is_not_null()).select(
         (pl.col(SOURCE_NUMBER) // (1 << 32)).alias("number"), "file").unique("number")
     file_names = pl.Series("file", [None] * (int(numbered["number"].max() or 0) + 1), pl.String).scatter(
@@ -287,7 +287,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
         kept = pl.concat([rows.filter(single), _keep(name, rows.filter(~single).lazy(), keep).collect()])
         del rows
         return in_key_order(
-            kept.with_columns(pl.coalesce("merged_id", "publication_id").alias("publication_id")), name)
+            kept.rename({"final_id": "publication_id"}), name)  # child tables are spilled without it
 
     def split(name: str) -> list[list[Path]] | None:
         """The spill files of table ``name`` split into parts (see :func:`part_bounds`), or None when it comes
@@ -297,7 +297,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
         if not bounds or workdir is None:
             return None
         part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
-        by_part = ids.select(SOURCE_NUMBER, "single", "merged_id", part.alias("part")).sort(SOURCE_NUMBER)
+        by_part = ids.select(SOURCE_NUMBER, "single", "final_id", part.alias("part")).sort(SOURCE_NUMBER)
         return split_into_parts(name, paths, by_part, len(bounds) + 1, workdir)
 
     # Long tables are split in a background thread from here on, one after the other, while the tables before

@@ -33,12 +33,16 @@ SOURCE = ("src_file", "src_record")
 #: :func:`stage_job`: the assembly joins tens of millions of rows on it, several times faster than on a string
 #: and an integer.  File numbers follow the build's sorted seed list, so the numbering is deterministic.
 SOURCE_NUMBER = "src"
-#: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill` and
-#: :func:`exodata.assemble.with_source_columns`): the source record itself, and provenance's own copy of it.
-NOT_SPILLED = {"provenance": (*SOURCE, "file", "record")}
 #: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later).
 STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
           "mentions", "vesicle_quantities")
+#: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill`): the source record
+#: itself; a child table's ``publication_id`` (the assembly gives each row its record's final publication id);
+#: provenance's own copy of the source record (:func:`exodata.assemble.with_source_columns`).
+NOT_SPILLED = {
+    **{name: (*SOURCE, "publication_id") for name in STAGED if name != "publications"},
+    "provenance": (*SOURCE, "publication_id", "file", "record"),
+}
 #: The merge's view of each record.
 RECORD_COLUMNS = {
     "file": "String", "record": "Int64", "format": "String", "encoding": "String", "sha256": "String",
