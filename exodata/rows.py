@@ -85,8 +85,8 @@ class _Columns:
     transposed tuples and repeats, not a tuple per row: staging runs for every record and must stay cheap).
 
     A column given one value per call (the publication id, the source record: the same on every row of a
-    record) is kept once per call with the call's row count and repeated when the frame is made, in polars:
-    a provenance row has five such columns, and repeating them cell by cell in Python cost a third of staging.
+    record) is kept once per call with the call's row count and repeated when the frame is made (see
+    :meth:`frame`): repeating such columns cell by cell in Python cost a third of staging.
     """
 
     def __init__(self, name: str, spilled: bool = False) -> None:
