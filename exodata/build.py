@@ -238,8 +238,8 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     """Compile ``seeds`` into a package in ``out``; raise :class:`BuildError` (writing nothing) when invalid.
 
     ``jobs`` worker processes read the seeds (1: in this process; 0: chosen by :func:`choose_jobs`, one per CPU
-    for a large corpus).  ``progress(done, total, file)`` is called after each seed file; ``on_stage(text)`` when a corpus-wide
-    stage starts, so a terminal can say what a long build is doing.
+    for a large corpus).  ``progress(done, total, file)`` is called after each seed file; ``on_stage(text)``
+    when a corpus-wide stage starts, so a terminal can say what a long build is doing.
 
     Memory is bounded by a table part, not by the corpus: the per-file stage spills its columns to a
     temporary directory, and tables are then assembled in dependency order, a long one in parts of about a

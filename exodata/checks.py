@@ -183,26 +183,17 @@ class TableChecker:
                 index="publication_id", on=list(ANNOTATED_FIELDS), variable_name="field", value_name="source")
         elif name == "keywords":
             self.keyword_parts.append(frame.select(
-                "publication_id", pl.col("position").alias("keyword_position"), pl.lit("keyword").alias("field"),
-                pl.col("keyword").alias("keyword_source")))
+                "publication_id", pl.col("position").alias("keyword_position"), pl.col("keyword").alias("source")))
         self.seen.add(name)
 
     def targets(self, resource: str, fields: tuple[str, ...]) -> pl.DataFrame:
         """The distinct keys of ``resource`` (all its parts so far)."""
-        import polars as pl
-
-        parts = self.kept[resource, fields]
-        if len(parts) > 1:
-            parts[:] = [pl.concat(parts)]
-        return parts[0]
+        return _joined(self.kept[resource, fields])
 
     @property
     def keywords(self) -> pl.DataFrame:
-        import polars as pl
-
-        if len(self.keyword_parts) > 1:
-            self.keyword_parts[:] = [pl.concat(self.keyword_parts)]
-        return self.keyword_parts[0]
+        """publication_id, keyword_position, source: the keywords offsets point into (all parts so far)."""
+        return _joined(self.keyword_parts)
 
     def _needs(self, name: str, parent: str) -> None:
         if parent not in self.seen:
@@ -243,10 +234,9 @@ class TableChecker:
         if "keyword_position" not in frame.columns:
             return frame.join(texts, on=["publication_id", "field"], how="left")
         in_keywords = pl.col("field") == "keyword"
-        keywords = self.keywords.rename({"keyword_source": "source"}).drop("field")
         return pl.concat([
             frame.filter(~in_keywords).join(texts, on=["publication_id", "field"], how="left"),
-            frame.filter(in_keywords).join(keywords, on=["publication_id", "keyword_position"], how="left"),
+            frame.filter(in_keywords).join(self.keywords, on=["publication_id", "keyword_position"], how="left"),
         ])
 
     def offset_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
@@ -294,6 +284,15 @@ def warm_up() -> None:
         empty = pl.DataFrame(schema=polars_schema(table))
         for unique_key in (True, False):
             pandera_schema(table, unique_key=unique_key).validate(empty, lazy=True)
+
+
+def _joined(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The parts kept so far as one frame, concatenated once and kept so (later parts append to the list)."""
+    import polars as pl
+
+    if len(parts) > 1:
+        parts[:] = [pl.concat(parts)]
+    return parts[0]
 
 
 def check_tables(frames: dict[str, pl.DataFrame]) -> list[Issue]:

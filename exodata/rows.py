@@ -268,21 +268,15 @@ def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl
 def spill(staged: dict[str, pl.DataFrame], directory: Path, number: int) -> dict[str, pl.DataFrame | Path]:
     """Write a file's staged tables (not its ``records``) to ``directory``; empty tables are left out.
 
-    Without the columns :data:`SOURCE_NUMBER` says the same as (``src_file``, ``src_record``, and provenance's
-    ``file`` and ``record``): every later pass over the spilled rows (the split into parts above all) then
-    reads and writes a third less of provenance.
-
-    The frames are consumed: the columns left out are dropped in place (``drop`` plans a query per frame,
-    most of the cost of spilling a small seed file).
+    The tables come staged in the spilled shape (:func:`spilled_schema`: without the columns the source number
+    says the same as), so every later pass over the spilled rows (the split into parts above all) reads and
+    writes only what it cannot rebuild.
     """
     kept: dict[str, pl.DataFrame | Path] = {"records": staged["records"]}
     for name in STAGED:
         frame = staged[name]
         if frame.height:
             target = directory / name / f"{number:07d}.arrow"
-            for column in NOT_SPILLED.get(name, SOURCE):
-                if column in frame.columns:  # staged whole (not by a worker staging for the spill)
-                    frame.drop_in_place(column)
             try:
                 frame.write_ipc(target, compression="lz4")
             except FileNotFoundError:  # the table's first spill file: make its directory (not checked every time)

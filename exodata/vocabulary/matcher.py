@@ -273,13 +273,6 @@ class Annotator:
 
     # -- candidates ----------------------------------------------------------------------------------
 
-    def _term_candidates(
-        self, text: str
-    ) -> tuple[list[_Candidate], list[_Candidate], list[tuple[int, int, Concept]]]:
-        """Full terms, abbreviations and anatomy adjectives on word boundaries, from one scan of the match key."""
-        full, abbreviations, _organs, adjectives = self._key_candidates(text, *match_key_and_junctions(text))
-        return full, abbreviations, adjectives
-
     def _key_candidates(
         self, text: str, key: str, index: memoryview, glued: bytes
     ) -> tuple[list[_Candidate], list[_Candidate], list[tuple[int, int, Concept]], list[tuple[int, int, Concept]]]:

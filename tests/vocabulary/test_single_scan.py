@@ -27,7 +27,7 @@ def abbreviation_spans_by_search(annotator: Annotator, text: str) -> list[tuple[
 
 
 def abbreviation_spans_found(annotator: Annotator, text: str) -> list[tuple[int, int, str]]:
-    _full, abbreviations, _adjectives = annotator._term_candidates(text)
+    _full, abbreviations, _organs, _adjectives = annotator._key_candidates(text, *match_key_and_junctions(text))
     return sorted((c.start, c.end, text[c.start : c.end]) for c in abbreviations)
 
 
