@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.rows import SOURCE, SOURCE_NUMBER
+from exodata.rows import SOURCE, SOURCE_NUMBER, STAGED
 from exodata.schema import TABLES
 from exodata.schema.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.schema.arrow import polars_schema
@@ -141,8 +141,7 @@ def in_key_order(frame: FrameT, name: str) -> FrameT:
 
 
 #: The tables assembled from staged rows of every record (and split into parts when long), in the order built.
-CHILD_TABLES = ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance", "mentions",
-                "vesicle_quantities")
+CHILD_TABLES = STAGED[1:]
 #: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
 #: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
 PART_ROWS = 1_000_000
@@ -343,7 +342,7 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
                 pl.coalesce("duplicate_reason", "reason").alias("reason")), "seed_records")
         del records, compiled
 
-        for name in ("authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance"):
+        for name in CHILD_TABLES[:CHILD_TABLES.index("mentions")]:  # mentions and quantities come below
             for rows in parts(name):
                 yield name, child_table(name, rows)
         for rows in parts("mentions"):

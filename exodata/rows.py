@@ -33,14 +33,15 @@ SOURCE = ("src_file", "src_record")
 #: :func:`stage_job`: the assembly joins tens of millions of rows on it, several times faster than on a string
 #: and an integer.  File numbers follow the build's sorted seed list, so the numbering is deterministic.
 SOURCE_NUMBER = "src"
-#: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later).
+#: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later):
+#: ``publications``, then the child tables, rows of one publication each, in the order they are assembled.
 STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
           "mentions", "vesicle_quantities")
 #: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill`): the source record
 #: itself; a child table's ``publication_id`` (the assembly gives each row its record's final publication id);
 #: provenance's own copy of the source record (:func:`exodata.assemble.with_source_columns`).
 NOT_SPILLED = {
-    **{name: (*SOURCE, "publication_id") for name in STAGED if name != "publications"},
+    **{name: (*SOURCE, "publication_id") for name in STAGED[1:]},
     "provenance": (*SOURCE, "publication_id", "file", "record"),
 }
 #: The merge's view of each record.
