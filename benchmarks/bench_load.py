@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--path", type=Path, default=None, help="package directory (default: the installed one)")
     args = parser.parse_args()
     if args.path is None:
-        from exodata._loading import package_dir
+        from exodata.package.loading import package_dir
 
         directory = package_dir()
     else:

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/profile_stage.py SEEDS_DIR [--repeat 3] [--profile [--top 40]]
 
-It runs ``exodata.compile.compile_file(path, name, partial(exodata.rows.stage, number=n))`` (read → decode →
+It runs ``exodata.ingest.compile.compile_file(path, name, partial(exodata.ingest.staging.stage, number=n))`` (read → decode →
 read records → normalise → annotate → stage into column frames, shaped as a build's workers spill them) over
 every file of SEEDS_DIR, in this process and without writing the spill files, and prints the records staged, wall seconds and CPU milliseconds per record (``time.process_time``:
 the machine is shared, so CPU time is the figure to compare).  The vocabulary is loaded before timing, so
@@ -29,8 +29,8 @@ def run(files: list[tuple[Path, str]]) -> int:
     """Stage every file as a build's workers do (into the spilled shape); the number of records staged."""
     from functools import partial
 
-    from exodata.compile import compile_file
-    from exodata.rows import stage
+    from exodata.ingest.compile import compile_file
+    from exodata.ingest.staging import stage
 
     return sum(compile_file(path, name, partial(stage, number=number))["records"].height
                for number, (path, name) in enumerate(files))
@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import exodata
-    from exodata.compile import _annotator
+    from exodata.ingest.compile import _annotator
 
     files = seed_files(args.seeds)
     print(f"exodata from {Path(exodata.__file__).parent}; {len(files)} files in {args.seeds}", file=sys.stderr)

@@ -17,7 +17,7 @@ __all__ = ["__version__", "load", "tables"]
 
 def __getattr__(name: str):
     if name in {"load", "tables"}:
-        from exodata import _loading
+        from exodata.package import loading
 
-        return getattr(_loading, name)
+        return getattr(loading, name)
     raise AttributeError(f"module 'exodata' has no attribute {name!r}")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata import __version__
-from exodata.merge import FORMAT_RANK
-from exodata.rows import stage_job
+from exodata.corpus.merge import FORMAT_RANK
+from exodata.ingest.staging import stage_job
 
 if TYPE_CHECKING:
     import polars as pl
@@ -75,7 +75,7 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
     """The ``records`` staging rows of entries that were not read."""
     import polars as pl
 
-    from exodata.rows import SOURCE_NUMBER, staged_schema
+    from exodata.ingest.staging import SOURCE_NUMBER, staged_schema
 
     rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": len(FORMAT_RANK),
              "n_fields": 0, "n_authors": 0, "author_detail": 0, "n_affiliations": 0, "n_keywords": 0,
@@ -125,7 +125,7 @@ def compile_all(files: list[tuple[Path, str]], jobs: int, progress: ProgressCall
     """Compile and stage every seed file; ``jobs > 1`` spreads the work over worker processes.
 
     Each result is the file's staged ``records`` frame and, for every other staged table with rows, the path of
-    the file its columns were spilled to in ``spill_dir`` (see exodata/rows.py): the build holds no Python
+    the file its columns were spilled to in ``spill_dir`` (see exodata/ingest/staging.py): the build holds no Python
     records, and of the staged tables only the small ``records`` frames while seeds are compiled.  Results
     come back in seed order whatever order the workers finish in; workers take the largest files first, so
     that no long file is left running alone at the end.
@@ -255,9 +255,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
 
     import polars as pl
 
-    from exodata.assemble import assemble
-    from exodata.checks import TableChecker, format_issues
-    from exodata.package import PackageWriter, UnsafeOutputError, ensure_safe_output
+    from exodata.corpus.assemble import assemble
+    from exodata.package.checks import TableChecker, format_issues
+    from exodata.package.writing import PackageWriter, UnsafeOutputError, ensure_safe_output
 
     if not seeds.is_dir():
         raise BuildError(f"seeds directory {seeds} does not exist")
@@ -282,7 +282,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
         warming = None
         if jobs > 1:  # this process only waits for the workers meanwhile (in-process, it would slow the compile)
-            from exodata.checks import warm_up
+            from exodata.package.checks import warm_up
 
             warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-warm-up")
             warmed = warming.submit(warm_up)

@@ -87,8 +87,8 @@ def validate(
     limit: int = typer.Option(50, "--limit", help="Show at most this many problems."),
 ) -> None:
     """Check descriptor, hashes, schemas, keys and offsets of a built package (exit 1 on any problem)."""
-    from exodata.checks import format_issues
-    from exodata.validate import validate_package
+    from exodata.package.checks import format_issues
+    from exodata.package.validate import validate_package
 
     issues = validate_package(path)
     where = path or "the installed package"
@@ -104,7 +104,7 @@ def info(path: Optional[Path] = typer.Argument(None, help="Package directory (de
     """Show the package version, its tables and their row counts."""
     from rich.table import Table
 
-    from exodata._loading import package_dir, read_descriptor
+    from exodata.package.loading import package_dir, read_descriptor
 
     directory = package_dir(path)
     descriptor = read_descriptor(directory)
@@ -120,7 +120,7 @@ def info(path: Optional[Path] = typer.Argument(None, help="Package directory (de
 @app.command()
 def dictionary(out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out")) -> None:
     """Write the data dictionary generated from the schema source."""
-    from exodata.schema.dictionary import data_dictionary
+    from exodata.metadata.dictionary import data_dictionary
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(data_dictionary(), encoding="utf-8")

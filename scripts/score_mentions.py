@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from exodata.vocabulary.scoring import SCORED_FIELDS, differences, format_table, gold_keys, score  # noqa: E402
+from exodata.ingest.vocabulary.scoring import SCORED_FIELDS, differences, format_table, gold_keys, score  # noqa: E402
 
 
 def predicted_from_package(package: Path) -> dict[str, set[tuple[str, str]]]:

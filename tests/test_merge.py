@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from exodata.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
-from exodata.model import Author, Record, Value
+from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
+from exodata.ingest.model import Author, Record, Value
 
 
 def record(fmt="ris", authors=(), **fields):

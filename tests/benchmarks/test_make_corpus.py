@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exodata.decode import decode
+from exodata.ingest.decode import decode
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "make_corpus.py"
 

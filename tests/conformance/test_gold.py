@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from exodata.build import build
-from exodata.decode import decode
+from exodata.ingest.decode import decode
 from tests.conftest import load_gold, _shared
 
 FIXTURES = _shared("EXODATA_FIXTURES", "fixtures")

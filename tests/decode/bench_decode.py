@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from exodata.decode import decode
+from exodata.ingest.decode import decode
 
 RECORD = (
     "PMID- 35990308\nTI  - Mesenchymal stem cell‐derived small extracellular vesicles carry miR‑21 …\n"

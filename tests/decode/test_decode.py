@@ -11,8 +11,8 @@ import zipfile
 
 import pytest
 
-from exodata import decode as decode_module
-from exodata.decode import Decoded, decode, decode_file, detector_sample, repair_mojibake
+from exodata.ingest import decode as decode_module
+from exodata.ingest.decode import Decoded, decode, decode_file, detector_sample, repair_mojibake
 
 ZH_ABSTRACT = (
     "间充质干细胞来源的外泌体是直径约50-200 nm的细胞外囊泡，携带miR-21等多种生物活性物质。"

@@ -7,7 +7,7 @@ import hashlib
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from exodata.decode import decode
+from exodata.ingest.decode import decode
 
 from .test_decode import reencoded
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from exodata.model import RawRecord, Record
+from exodata.ingest.model import RawRecord, Record
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = REPO / "tests" / "data" / "pages"

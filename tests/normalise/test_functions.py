@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.normalise import (
+from exodata.ingest.normalise import (
     clean_text,
     country_code,
     country_in_text,
@@ -264,7 +264,7 @@ def test_normalisers_stay_fast_on_long_adversarial_text(text):
 @given(st.text(alphabet=st.sampled_from(list("aZB'- .1ÉéΑβ中ªǅ")), max_size=8) | st.text(max_size=8))
 def test_all_caps_words_as_defined(word):
     """The ASCII shortcut of _is_caps agrees with its definition over the letters of the word."""
-    from exodata.normalise.names import _is_caps
+    from exodata.ingest.normalise.names import _is_caps
 
     letters = [c for c in word if c.isalpha()]
     expected = len(letters) >= 2 and all(c.isupper() for c in letters) and any(c.isascii() for c in letters)
@@ -272,7 +272,7 @@ def test_all_caps_words_as_defined(word):
 
 
 def test_clean_text_composes_across_a_removed_zero_width_character():
-    from exodata.normalise.text import clean_text
+    from exodata.ingest.normalise.text import clean_text
 
     assert clean_text("e\u200b\u0301") == "\u00e9"
     assert clean_text(clean_text("e\u200b\u0301")) == clean_text("e\u200b\u0301")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.model import Located, RawAuthor, RawRecord
-from exodata.normalise import (
+from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.normalise import (
     clean_text,
     country_code,
     language_code,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from exodata.model import Located, RawAuthor, RawRecord
-from exodata.normalise import normalise_record
+from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.normalise import normalise_record
 
 
 def _at(text: str, value: str, start: int = 0) -> Located:

@@ -6,10 +6,10 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exodata.assemble import publication_concepts
-from exodata.schema import TABLES
-from exodata.schema.arrow import polars_schema
-from exodata.schema.tables import MENTION_FIELDS
+from exodata.corpus.assemble import publication_concepts
+from exodata.metadata import TABLES
+from exodata.metadata.arrow import polars_schema
+from exodata.metadata.tables import MENTION_FIELDS
 
 CONCEPTS = pl.DataFrame({"concept_id": ["CL:1", "GO:2", "MONDO:3"], "label": ["cell", "process", "disease"]})
 CATEGORY = {"CL:1": "cell_type", "GO:2": "process", "MONDO:3": "disease"}

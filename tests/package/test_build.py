@@ -11,7 +11,7 @@ import pytest
 
 import exodata
 from exodata.build import BuildError, build
-from exodata.checks import Issue
+from exodata.package.checks import Issue
 from tests.conftest import REPO, SEEDS
 
 PACKAGE_FILES = ("datapackage.json", "data", "schemas")
@@ -99,7 +99,7 @@ def test_invalid_tables_stop_the_write_and_leave_the_previous_package(tmp_path, 
     before = snapshot(out)
     problem = Issue(table="publications", column="doi", row="publication_id='x'", value="bad", message="fails")
     # the real pipeline, with one table's schema check made to fail
-    monkeypatch.setattr("exodata.checks.check_schema", lambda name, frame: [problem] if name == "publications" else [])
+    monkeypatch.setattr("exodata.package.checks.check_schema", lambda name, frame: [problem] if name == "publications" else [])
     with pytest.raises(BuildError) as raised:
         build(SEEDS, out)
     assert "publications" in str(raised.value) and "doi" in str(raised.value) and "'bad'" in str(raised.value)
@@ -115,7 +115,7 @@ def test_a_failure_while_writing_leaves_the_previous_package(tmp_path, monkeypat
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("exodata.package.append_parquet", explode)
+    monkeypatch.setattr("exodata.package.writing.append_parquet", explode)
     with pytest.raises(OSError):
         build(SEEDS, out)
     assert snapshot(out) == before

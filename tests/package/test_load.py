@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 import exodata
-from exodata.schema import TABLES
+from exodata.metadata import TABLES
 
 
 def test_load_all_tables_from_a_path(built_package):
@@ -61,7 +61,7 @@ def test_default_load_reads_the_repository_package():
 
 def test_import_exodata_is_cheap():
     code = ("import sys, exodata; heavy = [m for m in ('pandera', 'frictionless', 'polars', 'pyarrow', 'rispy', "
-            "'bibtexparser', 'Bio', 'lxml', 'ahocorasick', 'exodata.readers', 'charset_normalizer') "
+            "'bibtexparser', 'Bio', 'lxml', 'ahocorasick', 'exodata.ingest.readers', 'charset_normalizer') "
             "if m in sys.modules]; print(','.join(heavy))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"import exodata pulled in {result.stdout.strip()}"

@@ -6,10 +6,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exodata.package import write_csv, write_parquet
-from exodata.schema import TABLES
-from exodata.schema.arrow import polars_schema
-from exodata.validate import read_csv_copy
+from exodata.package.writing import write_csv, write_parquet
+from exodata.metadata import TABLES
+from exodata.metadata.arrow import polars_schema
+from exodata.package.validate import read_csv_copy
 
 # trimmed, non-empty text without the list delimiter; any Unicode (CJK, NBSP inside, quotes, commas, newlines)
 text = st.text(min_size=1, max_size=40).map(str.strip).filter(lambda s: s != "" and "|" not in s)

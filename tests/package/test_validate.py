@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from exodata.cli import app
-from exodata.package import write_csv, write_parquet
-from exodata.schema import TABLES
-from exodata.validate import validate_package
+from exodata.package.writing import write_csv, write_parquet
+from exodata.metadata import TABLES
+from exodata.package.validate import validate_package
 from tests.package.conftest import rehash
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import aggregator_page as reader
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import aggregator_page as reader
 from tests.normalise.goldcheck import (
     layout_documents,
 )

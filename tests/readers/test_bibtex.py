@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.normalise import normalise_record
-from exodata.readers import bibtex as reader
-from exodata.readers._locate import span_errors
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import bibtex as reader
+from exodata.ingest.readers._locate import span_errors
 from tests.normalise.goldcheck import record_mismatches
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exodata.model import RawRecord
-from exodata.readers._locate import MAX_EXPORT_CHARS, span_errors
+from exodata.ingest.model import RawRecord
+from exodata.ingest.readers._locate import MAX_EXPORT_CHARS, span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 READERS = ("medline", "pubmed_xml", "jats_xml", "csl_json", "ris", "bibtex")
@@ -35,7 +35,7 @@ def reader_of(path: Path) -> str:
 
 
 def load(name: str):
-    return importlib.import_module(f"exodata.readers.{name}")
+    return importlib.import_module(f"exodata.ingest.readers.{name}")
 
 
 def export_fixtures() -> list[Path]:

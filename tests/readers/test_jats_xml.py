@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import jats_xml as reader
-from exodata.readers._locate import span_errors
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import jats_xml as reader
+from exodata.ingest.readers._locate import span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 

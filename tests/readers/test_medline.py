@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import medline as reader
-from exodata.readers._locate import span_errors
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import medline as reader
+from exodata.ingest.readers._locate import span_errors
 from tests.normalise.goldcheck import record_mismatches
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exodata.normalise import normalise_record
-from exodata.readers import aggregator_page, vufind_page, wprim_page
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import aggregator_page, vufind_page, wprim_page
 from tests.normalise.goldcheck import (
     all_documents,
     layout_documents,

@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from exodata.model import Located, RawRecord
-from exodata.readers import pubmed_xml
-from exodata.readers._locate import add_affiliation
+from exodata.ingest.model import Located, RawRecord
+from exodata.ingest.readers import pubmed_xml
+from exodata.ingest.readers._locate import add_affiliation
 
 _DECOYS = ["<Other>v</Other>", "<!-- c -->", "<?pi x?>", '<x:PMID xmlns:x="urn:x">1</x:PMID>', "<Year>1</Year>"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import pubmed_xml as reader
-from exodata.readers._locate import span_errors
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import pubmed_xml as reader
+from exodata.ingest.readers._locate import span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 
@@ -126,7 +126,7 @@ SAME_PAPER = [
 def test_one_paper_in_several_formats_normalises_alike():
     seen = []
     for name, file, index in SAME_PAPER:
-        module = importlib.import_module(f"exodata.readers.{name}")
+        module = importlib.import_module(f"exodata.ingest.readers.{name}")
         record = normalise_record(module.read((EXPORTS / file).read_text(encoding="utf-8"))[index])
         seen.append((name, record.get("doi"), record.get("title"), record.get("year"), record.get("volume"),
                      [(a.family_name, a.given_name) for a in record.authors][:2]))

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import vufind_page as reader
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import vufind_page as reader
 from tests.normalise.goldcheck import (
     layout_documents,
     span_mismatches,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from exodata.normalise import normalise_record
-from exodata.readers import wprim_page as reader
+from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import wprim_page as reader
 from tests.normalise.goldcheck import (
     PAGES,
     layout_documents,

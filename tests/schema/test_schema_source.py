@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exodata.checks import check_schema
-from exodata.package import dump_json
-from exodata.schema import TABLES
-from exodata.schema.arrow import arrow_schema, polars_schema
-from exodata.schema.dictionary import data_dictionary
-from exodata.schema.frictionless import table_schema
+from exodata.package.checks import check_schema
+from exodata.package.writing import dump_json
+from exodata.metadata import TABLES
+from exodata.metadata.arrow import arrow_schema, polars_schema
+from exodata.metadata.dictionary import data_dictionary
+from exodata.metadata.frictionless import table_schema
 from tests.conftest import REPO
 
 
@@ -23,7 +23,7 @@ def test_committed_table_schema_matches_the_source(name):
     committed = REPO / "schemas" / f"{name}.json"
     assert committed.is_file(), f"schemas/{name}.json is missing: run `exodata build`"
     assert committed.read_bytes() == dump_json(table_schema(TABLES[name])), (
-        f"schemas/{name}.json drifted from exodata/schema/tables.py: run `exodata build` and commit")
+        f"schemas/{name}.json drifted from exodata/metadata/tables.py: run `exodata build` and commit")
 
 
 def test_committed_data_dictionary_matches_the_source():
@@ -103,9 +103,9 @@ def test_table_schemas_are_valid_json_with_descriptions():
 
 
 def test_large_tables_are_checked_in_slices_with_the_same_verdicts(monkeypatch):
-    import exodata.checks
+    import exodata.package.checks
 
-    monkeypatch.setattr(exodata.checks, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(exodata.package.checks, "CHUNK_ROWS", 2)
     rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in range(5)]
     bad = _publication(publication_id="doi:10.1000/3", doi="not a doi")
     issues = check_schema("publications", pl.concat([*rows, bad]))
@@ -115,9 +115,9 @@ def test_large_tables_are_checked_in_slices_with_the_same_verdicts(monkeypatch):
 
 
 def test_sorted_duplicate_keys_are_found_in_large_tables(monkeypatch):
-    import exodata.checks
+    import exodata.package.checks
 
-    monkeypatch.setattr(exodata.checks, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(exodata.package.checks, "CHUNK_ROWS", 2)
     rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in (1, 2, 2, 3)]
     issues = check_schema("publications", pl.concat(rows))  # in key order: the duplicates are neighbours
     assert [i.row for i in issues if "primary key uniqueness" in i.message] == ["publication_id='doi:10.1000/2'"] * 2
@@ -128,7 +128,7 @@ _KEY_CELLS = st.one_of(st.none(), st.integers(0, 3)), st.one_of(st.none(), st.sa
 
 @given(st.lists(st.tuples(*_KEY_CELLS), max_size=12), st.booleans())
 def test_strictly_increasing_is_a_proof_of_unique_keys(rows, sort):
-    from exodata.checks import strictly_increasing
+    from exodata.package.checks import strictly_increasing
 
     def order(row):  # nulls first, as the build sorts
         return [(0,) if value is None else (1, value) for value in row]

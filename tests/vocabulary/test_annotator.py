@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.vocabulary import Annotator, load_vocabulary
+from exodata.ingest.vocabulary import Annotator, load_vocabulary
 
 ANNOTATOR = Annotator(load_vocabulary())
 
@@ -159,6 +159,6 @@ def test_case_folding_that_changes_length_keeps_offsets(text):
                                  "hsa-", "mmu-", "-5p", "-3p", "21", "a", "x", " ", "-", "\u2010", "İ", "k", "0"]),
                 max_size=20).map("".join))
 def test_mirna_names_found_where_the_pattern_finds_them(text):
-    from exodata.vocabulary.matcher import _MIRNA, mirna_matches
+    from exodata.ingest.vocabulary.matcher import _MIRNA, mirna_matches
 
     assert [m.span() for m in mirna_matches(text)] == [m.span() for m in _MIRNA.finditer(text)]

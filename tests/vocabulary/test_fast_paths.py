@@ -11,10 +11,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.normalise.countries import _country_in_clean_text, country_in_text
-from exodata.normalise.text import clean_text
-from exodata.vocabulary import Annotator, load_vocabulary
-from exodata.vocabulary.matcher import (
+from exodata.ingest.normalise.countries import _country_in_clean_text, country_in_text
+from exodata.ingest.normalise.text import clean_text
+from exodata.ingest.vocabulary import Annotator, load_vocabulary
+from exodata.ingest.vocabulary.matcher import (
     _DISEASE_TAIL,
     _MIRNA,
     _REPAIR_TAIL,
@@ -23,8 +23,8 @@ from exodata.vocabulary.matcher import (
     _Candidate,
     mirna_matches,
 )
-from exodata.vocabulary.quantities import _UNIT, _UNIT_AFTER_NUMBER
-from exodata.vocabulary.surface import match_key_and_junctions
+from exodata.ingest.vocabulary.quantities import _UNIT, _UNIT_AFTER_NUMBER
+from exodata.ingest.vocabulary.surface import match_key_and_junctions
 
 ANNOTATOR = Annotator(load_vocabulary())
 SOUP = ["miR-21-5p", "microRNA-155", "MicroRNA 21", "let-7a", "let 7", "LET-7", "hsa-miR-146a", "mir21", "mi r", "İ", "Σ",
@@ -105,7 +105,7 @@ def test_unit_check_finds_the_texts_the_unit_pattern_finds(text):
 
 def reference_country_in_text(text: str | None) -> str | None:
     """country_in_text as it was: every part stripped twice into a list, the text cleaned inside."""
-    from exodata.normalise import countries as c
+    from exodata.ingest.normalise import countries as c
 
     cleaned = clean_text(text)
     if cleaned is None:
@@ -155,6 +155,6 @@ def test_zero_width_characters_are_found_as_the_pattern_finds_them(text):
 
 @given(st.text(alphabet=st.sampled_from("aB -'\u2010\u00a0\u0130\u03a3\u4e2d\t\n1"), max_size=30))
 def test_key_of_is_the_key_of_match_key(term):
-    from exodata.vocabulary.surface import key_of, match_key
+    from exodata.ingest.vocabulary.surface import key_of, match_key
 
     assert key_of(term) == match_key(term)[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from exodata.vocabulary.scoring import differences, format_table, score
+from exodata.ingest.vocabulary.scoring import differences, format_table, score
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "tests" / "data" / "heldout"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from exodata.vocabulary.scoring import Score, differences, format_table, gold_keys, score
+from exodata.ingest.vocabulary.scoring import Score, differences, format_table, gold_keys, score
 
 REPO = Path(__file__).resolve().parents[2]
 FLOOR = {"precision": 0.97, "recall": 0.97}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exodata.vocabulary import load_vocabulary
+from exodata.ingest.vocabulary import load_vocabulary
 from tests.vocabulary.ontology_index import load_full_index, read_sssom_pairs
 
 CHECKED = ("MONDO", "UBERON", "CL", "GO", "CHEBI", "HP", "NCBITaxon", "DOID", "MAXO", "NCIT")

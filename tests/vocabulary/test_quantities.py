@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.vocabulary import extract_quantities
+from exodata.ingest.vocabulary import extract_quantities
 
 
 def one(text):

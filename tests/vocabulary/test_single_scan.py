@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.vocabulary import Annotator, Concept, load_vocabulary
-from exodata.vocabulary.matcher import _found_through_key, _on_word_boundary
-from exodata.vocabulary.surface import match_key, match_key_and_junctions
+from exodata.ingest.vocabulary import Annotator, Concept, load_vocabulary
+from exodata.ingest.vocabulary.matcher import _found_through_key, _on_word_boundary
+from exodata.ingest.vocabulary.surface import match_key, match_key_and_junctions
 
 ANNOTATOR = Annotator(load_vocabulary())
 ALPHABET = list("aZé İßΣσς -\u2010\u00ad'\u2019`\n\t\u00a0.,1中\U0001d400\udc80") + ["MSC", "MSCs", "IL-6", "TGF-β1", "MΦ"]
@@ -75,7 +75,7 @@ def test_ascii_texts_take_the_translate_path_to_the_same_key(text):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["(", ")", " ", "\u2003", "\n", "ALF", "a", "MSCs", "x)"]), max_size=15).map("".join))
 def test_definitions_are_only_looked_for_where_one_can_start(text):
-    from exodata.vocabulary.matcher import _DEFINITION, _definition_ends
+    from exodata.ingest.vocabulary.matcher import _DEFINITION, _definition_ends
 
     can_match = {p for p in range(len(text) + 1) if _DEFINITION.match(text, p)}
     assert can_match <= _definition_ends(text)

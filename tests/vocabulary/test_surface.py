@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exodata.vocabulary.surface import APOSTROPHES, HYPHENS, match_key
+from exodata.ingest.vocabulary.surface import APOSTROPHES, HYPHENS, match_key
 
 
 def match_key_by_definition(text: str) -> tuple[str, list[int]]:

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pytest
 
-from exodata.vocabulary import CATEGORIES, load_stoplist, load_vocabulary
-from exodata.vocabulary.concepts import read_concepts
-from exodata.vocabulary.surface import abbreviation_forms, full_term_forms, key_of
+from exodata.ingest.vocabulary import CATEGORIES, load_stoplist, load_vocabulary
+from exodata.ingest.vocabulary.concepts import read_concepts
+from exodata.ingest.vocabulary.surface import abbreviation_forms, full_term_forms, key_of
 
 CURIE = re.compile(r"^(MONDO|DOID|HP|UBERON|CL|GO|CHEBI|SO|MESH|NCIT|MAXO|EFO|NCBITaxon|EXO):[A-Za-z0-9_]+$")
 PREFIX_PATTERNS = {

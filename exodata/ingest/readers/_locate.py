@@ -1,0 +1,627 @@
+"""Shared helpers for the export readers: find where a parsed value sits in the text, and refuse hostile input.
+
+The parsers the readers build on (Biopython's Medline parser, rispy, bibtexparser, lxml, json) hand back values
+without their offsets.  Every value a reader emits must still be a :class:`~exodata.ingest.model.Located` slice of the
+seed text, so these helpers search for the value *inside the part of the text it came from* (a tag line, a
+record, an element), never in the whole file, so that a string repeated in several records gets its own span.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from exodata.ingest.model import Located, Problem, RawRecord
+
+#: Largest text an export reader will look at, in characters (the decoder already refuses files over 64 MiB;
+#: this keeps the slower pure-Python parsers, bibtexparser and rispy, well under a minute on any input).
+MAX_EXPORT_CHARS = 32 * 1024 * 1024
+
+#: Deepest nesting of XML elements or JSON arrays/objects a reader accepts; real exports stay under 20.
+MAX_NESTING = 100
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def refusal(text: str) -> str | None:
+    """Why ``text`` must not be parsed at all (too large, or binary), or None when it may be."""
+    if len(text) > MAX_EXPORT_CHARS:
+        return f"text is {len(text)} characters, over the {MAX_EXPORT_CHARS}-character limit for export files"
+    head = text[:65536]
+    if "\x00" in head:
+        return f"binary content: NUL character at offset {head.index(chr(0))}; not a text export"
+    controls = len(_CONTROL.findall(head))
+    if controls > max(8, len(head) // 100):
+        return f"binary content: {controls} control characters in the first {len(head)} characters"
+    return None
+
+
+def refused_record(fmt: str, text: str, reason: str) -> RawRecord:
+    """One quarantined record standing for a whole text that could not be read."""
+    return RawRecord(format=fmt, index=0, span=(0, len(text)), quarantine=reason)
+
+
+def first_chars(text: str, count: int = 600) -> str:
+    """The first ``count`` characters of ``text`` after leading white space and a byte-order mark."""
+    return text[:count + 4096].lstrip("\ufeff \t\r\n")[:count]
+
+
+def line_number(text: str, offset: int) -> int:
+    """1-based line number of ``offset`` in ``text``."""
+    return text.count("\n", 0, max(0, offset)) + 1
+
+
+class LineIndex:
+    """1-based line numbers of offsets in one text, by binary search (for files with many records)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [found.end() for found in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, max(0, offset))
+
+
+_SPACE_RUN = re.compile(r"\s+")
+#: A line break and the six-space indent of a MEDLINE continuation line.
+_CONTINUATION = "\n      "
+
+
+def _match_words(text: str, words: list[str], at: int, end: int) -> int:
+    """End of ``words`` written from ``at`` with a run of white space between each two, or -1.
+
+    The words hold no white space, so each run is the whole run of white space before the next word: the
+    match at ``at`` is unique and found without backtracking.
+    """
+    position = at + len(words[0])
+    for word in words[1:]:
+        gap = _SPACE_RUN.match(text, position, end)
+        if gap is None or not text.startswith(word, gap.end(), end):
+            return -1
+        position = gap.end() + len(word)
+    return position
+
+
+def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Located | None:
+    """``value`` as found in ``text[start:end]``: exactly, else with white-space runs matched loosely.
+
+    The span is of the characters as written; ``None`` when the value is not there.  The loose search is the
+    leftmost match of the value's words joined by runs of white space (what a MEDLINE continuation line or a
+    re-wrapped RIS value looks like).  It is a scan with ``str.find`` from each occurrence of the first word
+    rather than a regular expression built from the value: parsers hand back thousands of distinct values
+    per file, and compiling a pattern for each was most of a reader's time.
+    """
+    end = len(text) if end is None else end
+    if not value:
+        return None
+    at = text.find(value, start, end)
+    if at >= 0:
+        return Located.of(text, at, at + len(value))
+    part = text[start:end]
+    if _CONTINUATION in part and not value[0].isspace() and part.replace(_CONTINUATION, " ") == value:
+        # A MEDLINE value wrapped over continuation lines, as Biopython joins them: the case below (the two
+        # texts split into the same words, as swapping white space for a space keeps the words), found
+        # without splitting both texts, which was 10% of the MEDLINE reader (measured).
+        return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
+    words = value.split()
+    if not words:
+        return None
+    if part.split() == words:  # the usual case: the whole part is the value, wrapped differently
+        return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
+    at = text.find(words[0], start, end)
+    while at >= 0:
+        stop = _match_words(text, words, at, end)
+        if stop >= 0:
+            return Located.of(text, at, stop)
+        at = text.find(words[0], at + 1, end)
+    return None
+
+
+def iter_located(record: RawRecord) -> Iterator[tuple[str, Located]]:
+    """Every Located value of ``record`` with a label saying where it sits (for checks and tests)."""
+    for name, value in record.fields.items():
+        yield name, value
+    for i, link in enumerate(record.links):
+        yield f"links[{i}]", link
+    for i, author in enumerate(record.authors):
+        yield f"authors[{i}]", author.name
+    for i, affiliation in enumerate(record.affiliations):
+        yield f"affiliations[{i}]", affiliation
+    for i, keyword in enumerate(record.keywords):
+        yield f"keywords[{i}]", keyword
+    for i, funder in enumerate(record.funders):
+        yield f"funders[{i}]", funder
+
+
+def span_errors(text: str, record: RawRecord) -> list[str]:
+    """Where ``record`` breaks ``text[start:end] == located.text`` (empty when every span holds)."""
+    errors = []
+    for label, value in iter_located(record):
+        if not (0 <= value.start <= value.end <= len(text)) or text[value.start:value.end] != value.text:
+            errors.append(f"{label}: {value.text!r} is not text[{value.start}:{value.end}]")
+    for i, author in enumerate(record.authors):
+        for position in author.affiliations:
+            if not 1 <= position <= len(record.affiliations):
+                errors.append(f"authors[{i}] points at affiliation {position} of {len(record.affiliations)}")
+    return errors
+
+
+def add_affiliation(record: RawRecord, value: Located) -> int:
+    """The 1-based position of ``value`` in the record's distinct affiliations, adding it when new."""
+    wanted = " ".join(value.value.split())
+    for position, known in enumerate(record.affiliations, start=1):
+        if " ".join(known.value.split()) == wanted:
+            return position
+    record.affiliations.append(value)
+    return len(record.affiliations)
+
+
+def strip_terminal_period(value: Located) -> Located:
+    """The value without the single period MEDLINE and PubMed XML append to titles (kept when it ends '...')."""
+    if value.decoded is not None:
+        if value.decoded.endswith(".") and not value.decoded.endswith("..") and value.text.endswith("."):
+            return Located(value.text[:-1], value.start, value.end - 1, value.decoded[:-1])
+        return value
+    if value.text.endswith(".") and not value.text.endswith(".."):
+        return value.sub(0, len(value.text) - 1)
+    return value
+
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+
+
+def year_in(value: Located | None) -> Located | None:
+    """The first plausible four-digit year inside ``value`` ('2022 Aug 13' -> '2022'), located."""
+    if value is None:
+        return None
+    found = _YEAR.search(value.text)
+    if found is None:
+        return None
+    return value.sub(found.start(), found.end())
+
+
+_ELOCATOR = re.compile(r"^[A-Za-z]{0,3}\d{1,12}[A-Za-z]?$")
+
+
+def looks_like_elocator(value: str) -> bool:
+    """True for article numbers and e-locators ('e0123', '114415', 'S12'), not for publisher PIIs."""
+    return bool(_ELOCATOR.match(value.strip()))
+
+
+def nesting_depth_exceeds(text: str, openers: str, closers: str, limit: int = MAX_NESTING) -> int | None:
+    """Offset where nesting of ``openers`` first goes deeper than ``limit`` (JSON strings skipped), or None.
+
+    A linear scan over the structural characters only, so a deliberately deep document is refused before a
+    recursive parser sees it.
+    """
+    depth = 0
+    in_string = False
+    escaped_until = -1
+    structural = re.compile("[" + re.escape('\\"' + openers + closers) + "]")
+    for found in structural.finditer(text):
+        at = found.start()
+        if at < escaped_until:
+            continue
+        char = found.group()
+        if in_string:
+            if char == "\\":
+                escaped_until = at + 2
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in openers:
+            depth += 1
+            if depth > limit:
+                return at
+        elif char in closers:
+            depth = max(0, depth - 1)
+    return None
+
+
+# --- XML ------------------------------------------------------------------------------------------------------
+#
+# lxml gives elements without character offsets.  Once a document has parsed, its start tags occur in the text
+# in the same order as ``root.iter()`` yields elements, so one linear scan of the tags maps every element to
+# the span of its content.  Parsing goes through defusedxml's checks (no entity declarations, no external
+# references) with a parser that never resolves entities, loads DTDs or touches the network.
+
+
+class XmlRefused(Exception):
+    """The XML must not be read at all (entity declarations, external references); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSpan:
+    """Offsets of one element: ``start`` of its '<', its content, and ``end`` after its closing '>'."""
+
+    start: int
+    content_start: int
+    content_end: int
+    end: int
+
+
+@dataclass(slots=True)
+class XmlChunk:
+    """One record element found in an XML export: its span, and either its parsed element or an error."""
+
+    start: int
+    end: int
+    element: object | None = None
+    spans: ElementSpans | None = None
+    error: str | None = None
+
+
+_XML_DECLARATION = re.compile(r"\s*<\?xml[^>]{0,300}\?>")
+#: One piece of markup: a plain end tag, a plain start tag (``empty`` is '/' when it closes itself), a whole
+#: comment, CDATA section or processing instruction, or else the empty ``other`` at any other '<'
+#: (declarations, and malformed markup, which :func:`_other_markup` reads).  The name is matched
+#: possessively, as it is read on its own.
+_MARKUP = re.compile(
+    r"""<(?:(?P<end>/[^>]*>)"""
+    r"""|(?P<start>[A-Za-z_][\w.:-]*+(?:[^>"']|"[^"]*"|'[^']*')*?(?P<empty>/?)>)"""
+    r"""|(?P<skipped>!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>)"""
+    r"""|(?P<other>))""",
+    re.DOTALL,
+)
+
+
+def local_name(element) -> str:
+    """The tag of ``element`` without its namespace ('' for comments and processing instructions)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _blank_declaration(text: str) -> str:
+    """``text`` with its ``<?xml ...?>`` declaration turned into spaces (lxml refuses one in a str; offsets kept)."""
+    found = _XML_DECLARATION.match(text)
+    if found is None:
+        return text
+    return " " * found.end() + text[found.end():]
+
+
+def parse_xml_safely(text: str):
+    """The root element of ``text``; raises XmlRefused for entity/DTD tricks, lxml's XMLSyntaxError if malformed."""
+    import warnings
+
+    from lxml import etree
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from defusedxml import DefusedXmlException
+        from defusedxml import lxml as defused
+
+    doctype = text.find("<!DOCTYPE")
+    if doctype >= 0 and "<!ENTITY" in text[doctype:]:
+        line = line_number(text, text.find("<!ENTITY", doctype))
+        raise XmlRefused(f"XML entity declarations are refused (line {line}): entity expansion and external "
+                         "entities are never read")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_blank_text=False)
+    try:
+        return defused.fromstring(_blank_declaration(text), parser=parser, forbid_dtd=False, forbid_entities=True)
+    except DefusedXmlException as refused:
+        raise XmlRefused(f"XML refused by defusedxml: {type(refused).__name__}: {refused}") from refused
+
+
+def element_spans(text: str, root, offset: int = 0) -> ElementSpans:
+    """Map every element under ``root`` to its span in ``text`` (``root`` parsed from it).
+
+    ``offset`` is added to every span (for a chunk cut out of a larger text).  Raises ValueError when the text
+    and the tree disagree, which a well-formed document never does.
+
+    The tags are found by one ``re.split`` (:func:`_plain_tag_spans`); a text with markup that split cannot
+    read (a DOCTYPE with an internal subset, malformed markup) is read piece by piece by
+    :func:`_tag_spans_by_markup`, where :func:`_other_markup` handles declarations and says what is malformed.
+    """
+    from lxml import etree
+
+    elements = list(root.iter(etree.Element))  # elements only: no comments, processing instructions, entities
+    scanned = _plain_tag_spans(text)
+    if scanned is None:  # a declaration with an internal subset, or malformed markup: read piece by piece
+        scanned = _tag_spans_by_markup(text, offset)
+    spans, left_open = scanned
+    if len(spans) != 4 * len(elements) or left_open:
+        raise ValueError(f"{len(spans) // 4} start tags in the text but {len(elements)} elements in the tree")
+    return ElementSpans(elements, spans, offset)
+
+
+#: The markup :func:`_plain_tag_spans` reads, as one capturing group for ``re.split``: the pieces of
+#: :data:`_MARKUP` but for ``other``, and a declaration without an internal subset (``<!DOCTYPE ...>``).
+#: The start tag is written possessively (the same tags, without backtracking); '/>' is read off its end.
+_TOKEN = re.compile(
+    r"""(<(?:/[^>]*>"""
+    r"""|[A-Za-z_][^>"']*+(?:(?:"[^"]*"|'[^']*')[^>"']*+)*+>"""
+    r"""|!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>"""
+    r"""|!(?!--|\[CDATA\[)[^\[>]*>))""",
+    re.DOTALL,
+)
+
+
+def _plain_tag_spans(text: str) -> tuple[list[int], int] | None:
+    """Start, content start, content end and end of each start tag in ``text``, four ints a tag, in one flat
+    list; and how many tags were never closed.  None when the text must be read by markup instead.
+
+    The fast way: ``re.split`` cuts the text at every piece of markup and ``accumulate`` gives the offsets,
+    both in C, so the Python loop does only the nesting, with ints only (no list per element for the
+    garbage collector to walk).  None when a '<' is left outside the pieces (declarations with an internal
+    subset, malformed markup) or an end tag has nothing open: :func:`_tag_spans_by_markup` then reads the
+    text and says what is wrong.
+    """
+    from itertools import accumulate
+
+    pieces = _TOKEN.split(text)
+    if "<" in "".join(pieces[0::2]):
+        return None
+    ends = list(accumulate(map(len, pieces)))
+    opened: list[int] = []  # where each open element's content end goes in ``spans``
+    spans: list[int] = []
+    try:
+        for tag, start, end in zip(pieces[1::2], ends[0::2], ends[1::2]):
+            kind = tag[1]
+            if kind == "/":
+                at = opened.pop()
+                spans[at] = start
+                spans[at + 1] = end
+            elif kind != "!" and kind != "?":
+                if tag[-2] != "/":
+                    opened.append(len(spans) + 2)
+                spans += (start, end, end, end)
+    except IndexError:  # an end tag with nothing open
+        return None
+    return spans, len(opened)
+
+
+def _tag_spans_by_markup(text: str, offset: int) -> tuple[list[int], int]:
+    """What :func:`_plain_tag_spans` gives, read one piece of markup at a time (declarations, bad markup).
+
+    Raises ValueError for markup it cannot read and for an end tag with nothing open.
+    """
+    opened: list[list[int]] = []
+    spans: list[list[int]] = []
+    position = 0
+    while position >= 0:
+        for found in _MARKUP.finditer(text, position):
+            kind = found.lastgroup
+            if kind == "end":
+                if not opened:
+                    raise ValueError(f"unbalanced end tag at offset {offset + found.start()}")
+                entry = opened.pop()
+                entry[2], entry[3] = found.start(), found.end()
+            elif kind == "start":
+                entry = [found.start(), found.end(), found.end(), found.end()]
+                spans.append(entry)
+                if not found.group("empty"):
+                    opened.append(entry)
+            elif kind == "other":  # a declaration, or malformed: read by hand, then go on from the next '<'
+                position = _other_markup(text, found.start(), offset)
+                break
+            # "skipped": a whole comment, CDATA section or processing instruction
+        else:
+            break
+    return [value for entry in spans for value in entry], len(opened)
+
+
+class ElementSpans:
+    """The :class:`ElementSpan` of each element of a parsed tree, looked up by element (a read-only mapping).
+
+    A document has many more elements than a reader looks at, so each ElementSpan is made when it is asked
+    for.  The elements are held as keys: holding the proxies keeps lxml from making new ones, so a later
+    ``find`` returns these very objects.
+    """
+
+    def __init__(self, elements: list, offsets: list[int], offset: int) -> None:
+        self._position = dict(zip(elements, range(0, 4 * len(elements), 4)))
+        self._offsets = offsets  # four a element: start, content start, content end, end
+        self._offset = offset
+
+    def __getitem__(self, element) -> ElementSpan:
+        at = self._position[element]
+        start, content_start, content_end, end = self._offsets[at:at + 4]
+        shift = self._offset
+        return ElementSpan(start + shift, content_start + shift, content_end + shift, end + shift)
+
+    def content(self, element) -> tuple[int, int]:
+        """(content start, content end) of ``element``: what :func:`content_value` needs, without an ElementSpan."""
+        at = self._position[element]
+        shift = self._offset
+        return self._offsets[at + 1] + shift, self._offsets[at + 2] + shift
+
+    def __contains__(self, element) -> bool:
+        return element in self._position
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+    def __iter__(self):
+        return iter(self._position)
+
+
+def _other_markup(text: str, position: int, offset: int) -> int:
+    """Offset of the next '<' after the markup at ``position`` that is not a plain tag (-1: none).
+
+    Raises ValueError for a tag that cannot be read.
+    """
+    if text.startswith("<!--", position):
+        close = text.find("-->", position + 4)
+        return -1 if close < 0 else text.find("<", close + 3)
+    if text.startswith("<![CDATA[", position):
+        close = text.find("]]>", position + 9)
+        return -1 if close < 0 else text.find("<", close + 3)
+    if text.startswith("<?", position):
+        close = text.find("?>", position + 2)
+        return -1 if close < 0 else text.find("<", close + 2)
+    if text.startswith("<!", position):
+        bracket, close = text.find("[", position), text.find(">", position)
+        if 0 <= bracket < close:
+            close = text.find(">", text.find("]", bracket))
+        return -1 if close < 0 else text.find("<", close + 1)
+    if text.startswith("</", position):
+        raise ValueError(f"unbalanced end tag at offset {offset + position}")
+    raise ValueError(f"unreadable start tag at offset {offset + position}")
+
+
+def xml_chunks(text: str, record_tags: tuple[str, ...]) -> list[XmlChunk]:
+    """Every element named in ``record_tags`` of the XML document ``text``, parsed, with spans.
+
+    When the whole document parses, its record elements are returned.  When it does not, the text is cut at
+    the record tags and each record is parsed on its own, so one broken record does not take the others with
+    it.  Raises XmlRefused when the document must not be read at all.
+    """
+    from lxml import etree
+
+    try:
+        root = parse_xml_safely(text)
+    except etree.XMLSyntaxError as whole_error:
+        chunks = [_parse_chunk(text, start, end) for start, end in _cut_records(text, record_tags)]
+        if not chunks:
+            line = getattr(whole_error, "lineno", None)
+            raise XmlRefused(f"malformed XML (line {line}): {whole_error}") from whole_error
+        return chunks
+    spans = element_spans(text, root)
+    chunks = []
+    for element in root.iter(*(f"{{*}}{tag}" for tag in record_tags)):  # in any namespace or none
+        span = spans[element]
+        chunks.append(XmlChunk(span.start, span.end, element, spans))
+    return chunks
+
+
+def _cut_records(text: str, record_tags: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each ``<tag ...>...</tag>`` run of a record tag, found by plain text search."""
+    names = "(?:" + "|".join(re.escape(tag) for tag in record_tags) + ")"
+    opening = re.compile(r"<(?:[\w.-]+:)?" + names + r"[\s/>]")
+    closing = re.compile(r"</(?:[\w.-]+:)?" + names + r"\s*>")
+    starts = [found.start() for found in opening.finditer(text)]
+    cuts = []
+    for i, start in enumerate(starts):
+        limit = starts[i + 1] if i + 1 < len(starts) else len(text)
+        close = closing.search(text, start, limit)
+        cuts.append((start, close.end() if close else limit))
+    return cuts
+
+
+def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
+    from lxml import etree
+
+    try:
+        root = parse_xml_safely(text[start:end])
+        return XmlChunk(start, end, root, element_spans(text[start:end], root, offset=start))
+    except (etree.XMLSyntaxError, XmlRefused, ValueError) as err:
+        line = line_number(text, start)
+        # lxml counts lines from the start of the chunk: shift them to lines of the file
+        detail = re.sub(r"line (\d+)", lambda found: f"line {int(found.group(1)) + line - 1}", str(err))
+        return XmlChunk(start, end, error=f"malformed XML in the record starting on line {line}: {detail}")
+
+
+
+
+def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
+    """The content of an element, trimmed; ``decoded`` holds its text without markup or entities.
+
+    Most elements hold plain text (no '<', '&' or carriage return), whose text as lxml reads it is the
+    content as written: only the others are serialised by lxml to find their ``decoded`` text.
+    """
+    return content_value(text, span.content_start, span.content_end, element)
+
+
+def content_value(text: str, content_start: int, content_end: int, element=None) -> Located | None:
+    """:func:`element_value` of the content ``text[content_start:content_end]`` (see ElementSpans.content)."""
+    content = text[content_start:content_end]
+    trimmed_text = content.strip()
+    if not trimmed_text:
+        return None
+    if trimmed_text is content:  # the usual case, nothing to trim (strip gives the very string back)
+        start = content_start
+    else:
+        start = content_start + len(content) - len(content.lstrip())
+    trimmed = Located(trimmed_text, start, start + len(trimmed_text))
+    # What makes an element's text differ from its content as written: child markup, comments or CDATA ('<'),
+    # entity and character references ('&'), and carriage returns (XML reads line ends as '\n').
+    if element is None or ("<" not in trimmed_text and "&" not in trimmed_text and "\r" not in trimmed_text):
+        return trimmed
+    from lxml import etree
+
+    plain = etree.tostring(element, method="text", encoding=str, with_tail=False).strip()
+    if not plain:
+        return None
+    return trimmed if plain == trimmed.text else Located(trimmed.text, trimmed.start, trimmed.end, plain)
+
+
+def attribute_value(text: str, span: ElementSpan, name: str) -> Located | None:
+    """The value of attribute ``name`` in the element's start tag, located (None when absent)."""
+    found = re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""").search(
+        text, span.start, span.content_start)
+    if found is None:
+        return None
+    group = 1 if found.group(1) is not None else 2
+    return Located.of(text, found.start(group), found.end(group)).strip() or None
+
+
+#: One tag line as the line scanners of MEDLINE and RIS keep it: [tag, value start, value end, line number].
+TagRow = list
+
+
+def located_values(text: str, entries: list[TagRow], values: list[str], problems: list) -> list[Located]:
+    """A parser's ``values`` of one tag, each located inside its own tag line (``entries``, same order).
+
+    When the parser and the line scan disagree on how many values there are, the scanned lines are used as
+    written and a Problem says so; a value not found inside its line falls back to the whole line too.
+
+    ``entries`` are the scanners' own ``[tag, value start, value end, line]`` rows, not objects per
+    line: making a tag-entry object and a Located for every tag line was about a fifth of the RIS reader's time
+    (measured), and only the lines of the tags a reader asks for need a Located.  (Problem is imported at
+    module level: an import statement here ran once per tag asked of each record, 6% of MEDLINE's time.)
+    """
+    if len(values) != len(entries):
+        if entries:
+            tag, value_start, _, line = entries[0]
+            problems.append(Problem(f"{tag}: the parser read {len(values)} value(s) where the record "
+                                    f"has {len(entries)} {tag} line(s); the lines are used as written",
+                                    value_start, line))
+        return [Located(text[value_start:value_end], value_start, value_end)
+                for _, value_start, value_end, _ in entries]
+    located = []
+    for (_, value_start, value_end, _), value in zip(entries, values):
+        written = text[value_start:value_end]
+        value = value.strip() if isinstance(value, str) else ""
+        if value == written:
+            located.append(Located(written, value_start, value_end))  # the usual case: the whole line
+            continue
+        found = locate(text, value, value_start, value_end) if value else None
+        located.append(found if found is not None else Located(written, value_start, value_end))
+    return located
+
+
+def read_xml_records(text: str, fmt: str, tags: tuple[str, ...], noun: str, label: str,
+                     read_one: Callable[[str, int, XmlChunk, str], RawRecord]) -> list[RawRecord]:
+    """The ``read()`` of an XML format: one record per element named in ``tags``, parsed safely.
+
+    ``read_one(text, index, chunk, where)`` reads one parsed element; refused XML (entities, size), a file
+    that cannot be parsed at all, a broken element and a reader bug each become a quarantined record saying
+    where (``"<noun> N (line L)"``) and why.  The caller has already checked ``accepts``.
+    """
+    reason = refusal(text)
+    if reason is not None:
+        return [refused_record(fmt, text, reason)]
+    try:
+        chunks = xml_chunks(text, tags)
+    except XmlRefused as refused:
+        return [refused_record(fmt, text, str(refused))]
+    except Exception as err:  # never raise: a whole-file failure is one quarantined record
+        return [refused_record(fmt, text, f"{label} could not be read: {type(err).__name__}: {err}")]
+    records = []
+    lines = LineIndex(text)
+    for index, chunk in enumerate(chunks):
+        where = f"{noun} {index + 1} (line {lines.line(chunk.start)})"
+        if chunk.error is not None:
+            records.append(RawRecord(fmt, index, (chunk.start, chunk.end), quarantine=f"{where}: {chunk.error}"))
+            continue
+        try:
+            records.append(read_one(text, index, chunk, where))
+        except Exception as err:
+            records.append(RawRecord(fmt, index, (chunk.start, chunk.end),
+                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
+    return records

@@ -1,0 +1,50 @@
+"""Generate the data dictionary (``docs/data-dictionary.md``) from the schema source."""
+
+from __future__ import annotations
+
+from exodata.metadata.classes import Field, Table
+from exodata.metadata.tables import TABLES
+
+
+def _constraints(field: Field) -> str:
+    parts = []
+    if field.pattern:
+        parts.append(f"matches `{field.pattern}`")
+    if field.enum:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in field.enum))
+    if field.minimum is not None:
+        parts.append(f"≥ {field.minimum}")
+    if field.maximum is not None:
+        parts.append(f"≤ {field.maximum}")
+    if field.unit:
+        parts.append(f"unit {field.unit}")
+    return "; ".join(parts)
+
+
+def table_section(table: Table) -> str:
+    lines = [f"## `{table.name}`: {table.title}", "", table.description, "",
+             f"Primary key: ({', '.join(f'`{c}`' for c in table.primary_key)})."]
+    for fk in table.foreign_keys:
+        lines.append(f"Foreign key: ({', '.join(fk.fields)}) → `{fk.resource}` ({', '.join(fk.reference_fields)}).")
+    lines += ["", "| column | type | null | constraints | description |", "|---|---|---|---|---|"]
+    for f in table.fields:
+        description = f.description.replace("|", "\\|")
+        if f.example:
+            description += f" Example: `{f.example}`."
+        constraints = _constraints(f).replace("|", "\\|")
+        lines.append(f"| `{f.name}` | {f.type} | {'no' if f.required else 'yes'} | {constraints} | {description} |")
+    return "\n".join(lines)
+
+
+def data_dictionary() -> str:
+    """The whole data dictionary as Markdown (generated: edit ``exodata/metadata/tables.py`` instead)."""
+    head = [
+        "# exodata data dictionary",
+        "",
+        "<!-- Generated from exodata/metadata/tables.py by `exodata schemas`; do not edit by hand. -->",
+        "",
+        "Every table ships as `data/<table>.parquet` (typed; what `exodata.load()` reads) and `data/<table>.csv` "
+        "(the interchange copy; list columns joined with `|`). Nulls are real nulls (empty cells in CSV).",
+        "",
+    ]
+    return "\n".join(head) + "\n\n".join(table_section(t) for t in TABLES.values()) + "\n"

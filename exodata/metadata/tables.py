@@ -1,0 +1,298 @@
+"""The one schema source: every table and column of the exodata package, declared once.
+
+The names are the public contract of ``shared/design/data-model.md``: add columns and tables freely, rename
+or remove none without a MAJOR version.  ``schemas/*.json``, the pandera models the build enforces, the Arrow
+schemas used for writing and ``docs/data-dictionary.md`` are all generated from this module.
+"""
+
+from __future__ import annotations
+
+from exodata.metadata.classes import Field, ForeignKey, Table
+
+DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+PMCID_PATTERN = r"^PMC\d+$"
+CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
+CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
+#: The publication text fields the annotator reads (with the keywords) and mentions point into.
+ANNOTATED_FIELDS = MENTION_FIELDS[:3]
+STATUSES = ("compiled", "duplicate", "quarantined")
+CHILD_TABLES = ("authors", "affiliations", "keywords", "funders")
+
+
+def _publication_id(description: str = "The publication; joins every table to `publications`.") -> Field:
+    return Field("publication_id", "string", description, required=True, example="doi:10.1111/jcmm.15290")
+
+
+def _position(what: str) -> Field:
+    return Field("position", "integer", f"1-based position of the {what} in the record's order.", required=True,
+                 minimum=1)
+
+
+def _to_publications() -> ForeignKey:
+    return ForeignKey(("publication_id",), "publications", ("publication_id",))
+
+
+PUBLICATIONS = Table(
+    name="publications",
+    title="Publications",
+    description="One row per distinct work, after de-duplication across seeds and formats.",
+    primary_key=("publication_id",),
+    fields=(
+        Field("publication_id", "string",
+              "Stable id: `doi:<doi>`, else `pmid:<n>`, else `pmcid:<PMC…>`, else `sha256:<16 hex>` of the "
+              "normalised title, year, first author and abstract.", required=True,
+              pattern=r"^(doi:10\.\S+|pmid:\d+|pmcid:PMC\d+|sha256:[0-9a-f]{16})$", example="doi:10.1111/jcmm.15290"),
+        Field("doi", "string", "DOI, lower case, without a resolver prefix.", pattern=DOI_PATTERN,
+              example="10.1111/jcmm.15290"),
+        Field("pmid", "integer", "PubMed id.", minimum=1, example="32492261"),
+        Field("pmcid", "string", "PubMed Central id.", pattern=PMCID_PATTERN, example="PMC7339207"),
+        Field("title", "string", "English title; null when the record gives none (never invented)."),
+        Field("title_vernacular", "string", "Title in the original language when the record gives one."),
+        Field("journal", "string", "Full journal name as the record gives it."),
+        Field("publisher", "string", "Publisher as the record gives it."),
+        Field("year", "integer", "Publication year.", minimum=1800, maximum=2100, example="2021"),
+        Field("volume", "string", "Volume, as given."),
+        Field("issue", "string", "Issue, as given."),
+        Field("first_page", "string", "First page, or the e-locator / article number (as given)."),
+        Field("last_page", "string", "Last page, as given; null for e-locators."),
+        Field("language", "string", "ISO 639-1 code of the article's language.", pattern=r"^[a-z]{2}$",
+              example="zh"),
+        Field("country", "string", "ISO 3166-1 alpha-2 code of the record's country field.", pattern=r"^[A-Z]{2}$",
+              example="CN"),
+        Field("abstract", "string", "English abstract, whitespace-normalised (quoted from the record: the "
+              "publisher's terms apply)."),
+        Field("cited_by_count", "integer", "Citation count when the record states it.", minimum=0),
+        Field("record_count", "integer", "How many seed records were merged into this publication.",
+              required=True, minimum=1),
+    ),
+)
+
+AUTHORS = Table(
+    name="authors",
+    title="Authors",
+    description="Authors of each publication, in record order.",
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        _position("author"),
+        Field("family_name", "string", "Family name; an ALL-CAPS family name becomes title case (`PU` → `Pu`)."),
+        Field("given_name", "string", "Given name(s) or initials, as written."),
+        Field("name_as_written", "string", "The name exactly as the record writes it (whitespace-normalised).",
+              required=True),
+    ),
+)
+
+AFFILIATIONS = Table(
+    name="affiliations",
+    title="Affiliations",
+    description="Distinct affiliations of each publication, in order of first appearance.",
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        Field("position", "integer", "The record's affiliation number (1-based).", required=True, minimum=1),
+        Field("text", "string", "The affiliation as written, without its numbering (Chinese stays Chinese).",
+              required=True),
+        Field("country", "string", "ISO 3166-1 alpha-2 code when the text names a country.",
+              pattern=r"^[A-Z]{2}$"),
+    ),
+)
+
+AUTHOR_AFFILIATIONS = Table(
+    name="author_affiliations",
+    title="Author affiliations",
+    description="Which author belongs to which affiliation, from the record's markers.",
+    primary_key=("publication_id", "author_position", "affiliation_position"),
+    foreign_keys=(
+        ForeignKey(("publication_id", "author_position"), "authors", ("publication_id", "position")),
+        ForeignKey(("publication_id", "affiliation_position"), "affiliations", ("publication_id", "position")),
+    ),
+    fields=(
+        _publication_id(),
+        Field("author_position", "integer", "`authors.position`.", required=True, minimum=1),
+        Field("affiliation_position", "integer", "`affiliations.position`.", required=True, minimum=1),
+    ),
+)
+
+KEYWORDS = Table(
+    name="keywords",
+    title="Keywords",
+    description="Author keywords, as given, trimmed, without trailing separators.",
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(_publication_id(), _position("keyword"), Field("keyword", "string", "The keyword.", required=True)),
+)
+
+FUNDERS = Table(
+    name="funders",
+    title="Funders",
+    description="Funders as listed by the record.",
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(_publication_id(), _position("funder"), Field("name", "string", "The funder, as given.", required=True)),
+)
+
+SEED_RECORDS = Table(
+    name="seed_records",
+    title="Seed records",
+    description="One row for every record found in every seed file: nothing read is ever unaccounted for.",
+    primary_key=("file", "record"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        Field("file", "string", "Path of the seed file, relative to the seeds directory (POSIX separators).",
+              required=True),
+        Field("record", "integer", "0-based index of the record inside the file (0 for single-record files).",
+              required=True, minimum=0),
+        Field("format", "string", "The reader that handled it; null when no reader accepted the file."),
+        Field("encoding", "string", "The text encoding the file was decoded from."),
+        Field("sha256", "string", "sha256 of the file's bytes; null when the entry was not read as a file (a "
+              "symbolic link, which is never followed).", pattern=r"^[0-9a-f]{64}$"),
+        Field("status", "string", "What became of the record.", required=True, enum=STATUSES),
+        Field("publication_id", "string", "The publication this record compiled or merged into; null when "
+              "quarantined."),
+        Field("reason", "string", "Null when compiled; otherwise what happened, where and why."),
+    ),
+)
+
+PROVENANCE = Table(
+    name="provenance",
+    title="Provenance",
+    description="Where every non-null value of the bibliographic tables came from: character offsets into the "
+                "decoded text of a seed file. A merged value has one row for each record that supports it.",
+    primary_key=("publication_id", "table", "column", "position", "file", "record"),
+    foreign_keys=(
+        _to_publications(),
+        ForeignKey(("file", "record"), "seed_records", ("file", "record")),
+    ),
+    fields=(
+        _publication_id(),
+        Field("table", "string", "The table holding the value.", required=True,
+              enum=("publications", *CHILD_TABLES)),
+        Field("column", "string", "The column holding the value.", required=True),
+        Field("position", "integer", "The row's `position` in a child table; 0 for `publications`.",
+              required=True, minimum=0),
+        Field("file", "string", "The seed file (as in `seed_records.file`).", required=True),
+        Field("record", "integer", "The record inside the file (as in `seed_records.record`).", required=True,
+              minimum=0),
+        Field("start", "integer", "Offset of the first character in the decoded seed text.", required=True,
+              minimum=0),
+        Field("end", "integer", "Offset just past the last character.", required=True, minimum=0),
+    ),
+)
+
+CONFLICTS = Table(
+    name="conflicts",
+    title="Conflicts between duplicates",
+    description="Values on which duplicate records of one publication disagree; the kept value is in "
+                "`publications`, each differing value is listed here with the record that gave it.",
+    primary_key=("publication_id", "column", "file", "record"),
+    foreign_keys=(_to_publications(), ForeignKey(("file", "record"), "seed_records", ("file", "record"))),
+    fields=(
+        _publication_id(),
+        Field("column", "string", "The `publications` column.", required=True),
+        Field("kept_value", "string", "The value kept in `publications` (as text).", required=True),
+        Field("other_value", "string", "The value another record gave (as text).", required=True),
+        Field("file", "string", "The seed file of the other record.", required=True),
+        Field("record", "integer", "The other record inside its file.", required=True, minimum=0),
+    ),
+)
+
+CONCEPTS = Table(
+    name="concepts",
+    title="Concepts",
+    description="The controlled vocabulary, curated in the repository (exodata/vocabulary/).",
+    primary_key=("concept_id",),
+    fields=(
+        Field("concept_id", "string", "A CURIE from a public ontology (MONDO, UBERON, CL, GO, CHEBI, SO, MESH, "
+              "NCIT, HP); `EXO:` only where none fits.", required=True, pattern=CURIE_PATTERN,
+              example="MONDO:0019542"),
+        Field("category", "string", "The kind of concept.", required=True, enum=CATEGORIES),
+        Field("label", "string", "Preferred label.", required=True),
+        Field("synonyms", "list", "Further surface forms, matched case-insensitively.", required=True),
+        Field("abbreviations", "list", "Abbreviations, matched case-sensitively as whole words.", required=True),
+        Field("chinese_terms", "list", "Chinese terms used by Chinese records.", required=True),
+        Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True),
+        Field("note", "string", "Why an `EXO:` id, or another curation note."),
+    ),
+)
+
+MENTIONS = Table(
+    name="mentions",
+    title="Mentions",
+    description="Every occurrence of a concept in a publication's title, vernacular title, abstract or keywords. "
+                "`publications.<field>[start:end] == text` (for keywords: `keywords.keyword` at "
+                "`keyword_position`).",
+    primary_key=("publication_id", "field", "keyword_position", "start", "end", "concept_id"),
+    foreign_keys=(_to_publications(), ForeignKey(("concept_id",), "concepts", ("concept_id",))),
+    fields=(
+        _publication_id(),
+        Field("concept_id", "string", "`concepts.concept_id`.", required=True, pattern=CURIE_PATTERN),
+        Field("category", "string", "The concept's category.", required=True, enum=CATEGORIES),
+        Field("field", "string", "Where the text was found.", required=True, enum=MENTION_FIELDS),
+        Field("keyword_position", "integer", "`keywords.position` when `field` is `keyword`, else null.",
+              minimum=1),
+        Field("start", "integer", "Character offset of the mention in the field's text.", required=True,
+              minimum=0),
+        Field("end", "integer", "Character offset just past the mention.", required=True, minimum=1),
+        Field("text", "string", "The exact surface text.", required=True),
+    ),
+)
+
+PUBLICATION_CONCEPTS = Table(
+    name="publication_concepts",
+    title="Publication concepts",
+    description="Per publication and concept: how often and where it is mentioned (a summary of `mentions`).",
+    primary_key=("publication_id", "concept_id"),
+    foreign_keys=(_to_publications(), ForeignKey(("concept_id",), "concepts", ("concept_id",))),
+    fields=(
+        _publication_id(),
+        Field("concept_id", "string", "`concepts.concept_id`.", required=True, pattern=CURIE_PATTERN),
+        Field("category", "string", "The concept's category.", required=True, enum=CATEGORIES),
+        Field("label", "string", "The concept's preferred label.", required=True),
+        Field("mention_count", "integer", "Number of mentions.", required=True, minimum=1),
+        Field("fields", "list", "The fields it is mentioned in, in the order title, title_vernacular, abstract, "
+              "keyword.", required=True),
+    ),
+)
+
+VESICLE_QUANTITIES = Table(
+    name="vesicle_quantities",
+    title="Vesicle quantities",
+    description="Quantities stated about the vesicles (such as a diameter of 50-200 nm), with provenance.",
+    primary_key=("publication_id", "field", "start"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        Field("quantity", "string", "What is measured.", required=True, example="diameter"),
+        Field("value_min", "number", "Lower end of the stated range (the value itself when a single value).",
+              required=True),
+        Field("value_max", "number", "Upper end of the stated range.", required=True),
+        Field("unit", "string", "Unit as normalised (`nm`, `µm`, …).", required=True, example="nm"),
+        Field("field", "string", "Where the text was found.", required=True, enum=MENTION_FIELDS),
+        Field("start", "integer", "Character offset in the field's text.", required=True, minimum=0),
+        Field("end", "integer", "Character offset just past the statement.", required=True, minimum=1),
+        Field("text", "string", "The exact text of the statement.", required=True),
+    ),
+)
+
+#: Every table, in the order the package lists them.
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        PUBLICATIONS, AUTHORS, AFFILIATIONS, AUTHOR_AFFILIATIONS, KEYWORDS, FUNDERS, SEED_RECORDS, PROVENANCE,
+        CONFLICTS, CONCEPTS, MENTIONS, PUBLICATION_CONCEPTS, VESICLE_QUANTITIES,
+    )
+}
+
+#: Tables whose ``start``/``end`` offsets point into the text of other tables (``field`` names which one).
+OFFSET_TARGETS = {"mentions": ("publications", "keywords"), "vesicle_quantities": ("publications",)}
+
+#: The order a build assembles, checks and writes tables in: each after the tables its foreign keys and
+#: :data:`OFFSET_TARGETS` point into, ``publication_concepts`` right after the ``mentions`` it summarises
+#: (tests hold it to the foreign keys and to the order a build really takes).  Holding only what later tables
+#: need is what keeps a build's memory bounded.
+DEPENDENCY_ORDER = ("publications", "concepts", "seed_records", "authors", "affiliations", "author_affiliations",
+                    "keywords", "funders", "provenance", "mentions", "publication_concepts",
+                    "vesicle_quantities", "conflicts")

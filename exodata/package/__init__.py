@@ -1,0 +1,5 @@
+"""A built package: writing it, checking it, reading it back and loading it.
+
+Nothing heavy is imported here: ``exodata.load()`` goes through :mod:`exodata.package.loading`, which needs
+only JSON and Parquet.
+"""

@@ -1,0 +1,137 @@
+"""``exodata validate``: check a built package directory the way a careful downstream user would.
+
+What it checks, beyond ``frictionless validate`` (which reads only the CSV copies): every resource path is
+safe (relative, inside the package, not a URL); the declared ``bytes`` and sha256 ``hash`` of every CSV,
+Parquet and schema file; each schema file against the schema source; each Parquet copy against its
+pandera schema; primary and foreign keys; mention and quantity offsets against the text; and that the
+CSV and Parquet copies hold the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
+from exodata.package.checks import Issue, check_tables
+from exodata.package.writing import DESCRIPTOR, PARQUET_KEY, sha256_of
+from exodata.metadata import LIST_DELIMITER, TABLES
+from exodata.metadata.arrow import polars_schema
+from exodata.metadata.frictionless import table_schema
+
+
+def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, Any]) -> tuple[Path | None, list[Issue]]:
+    try:
+        path = safe_path(directory, relative)
+    except ValueError as error:
+        return None, [Issue(table=table, file=str(relative), message=str(error))]
+    if not path.is_file():
+        return None, [Issue(table=table, file=str(relative), message="file is missing")]
+    issues = []
+    size = path.stat().st_size
+    if expected.get("bytes") != size:
+        issues.append(Issue(table=table, file=relative, message=f"is {size} bytes; the descriptor says "
+                                                                  f"{expected.get('bytes')}"))
+    digest = f"sha256:{sha256_of(path)}"
+    if expected.get("hash") != digest:
+        issues.append(Issue(table=table, file=relative,
+                            message=f"hash is {digest}; the descriptor says {expected.get('hash')} "
+                                    "(the file was changed after the build)"))
+    return path, issues
+
+
+def read_csv_copy(path: Path, table_name: str):
+    """Read a CSV copy with the declared dtypes (list columns split on the delimiter; empty → [])."""
+    import polars as pl
+
+    table = TABLES[table_name]
+    dtypes = polars_schema(table)
+    raw = {name: (pl.String if f.type == "list" else dtypes[name]) for name, f in ((f.name, f) for f in table.fields)}
+    frame = pl.read_csv(path, schema=raw, infer_schema=False)
+    lists = [f.name for f in table.fields if f.type == "list"]
+    return frame.with_columns(
+        pl.col(name).str.split(LIST_DELIMITER).fill_null(pl.lit([], dtype=pl.List(pl.String))) for name in lists)
+
+
+def validate_package(path: str | Path | None = None) -> list[Issue]:
+    """Every problem found in the package at ``path``; an empty list means it is valid."""
+    import polars as pl
+
+    try:
+        directory = package_dir(path)
+    except PackageNotFoundError as error:
+        return [Issue(table="-", message=str(error))]
+    try:
+        descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        return [Issue(table="-", file=DESCRIPTOR, message=f"cannot be read as JSON: {error}")]
+    issues: list[Issue] = []
+    listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(listed, list):
+        return [Issue(table="-", file=DESCRIPTOR, message="has no 'resources' list")]
+    resources = {}
+    for position, resource in enumerate(listed):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            issues.append(Issue(table="-", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
+            continue
+        for key in (PARQUET_KEY, "exodata:schema"):
+            if not isinstance(resource.get(key, {}), dict):
+                issues.append(Issue(table=resource["name"], file=DESCRIPTOR, message=f"'{key}' is not an object"))
+                resource = {**resource, key: {}}
+        resources[resource["name"]] = resource
+    for name in sorted(set(resources) - set(TABLES)):
+        issues.append(Issue(table=str(name), file=DESCRIPTOR, message="unknown table in the descriptor"))
+    frames: dict[str, pl.DataFrame] = {}
+    for name, table in TABLES.items():
+        resource = resources.get(name)
+        if resource is None:
+            issues.append(Issue(table=name, file=DESCRIPTOR, message="table is missing from the descriptor"))
+            continue
+        csv_path, found = _check_file(directory, name, resource.get("path"), resource)
+        issues += found
+        parquet = resource.get(PARQUET_KEY) or {}
+        parquet_path, found = _check_file(directory, name, parquet.get("path"), parquet)
+        issues += found
+        schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get("exodata:schema") or {})
+        issues += found
+        if schema_path is not None:
+            try:
+                declared = json.loads(schema_path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                issues.append(Issue(table=name, file=resource.get("schema"), message=f"is not JSON: {error}"))
+            else:
+                if declared != table_schema(table):
+                    issues.append(Issue(table=name, file=resource.get("schema"),
+                                        message="differs from the schema this version of exodata declares"))
+        if parquet_path is None:
+            continue
+        try:
+            frames[name] = pl.read_parquet(parquet_path)
+        except Exception as error:
+            issues.append(Issue(table=name, file=parquet.get("path"), message=f"unreadable Parquet: {error}"))
+            continue
+        if csv_path is not None:
+            issues += _compare_copies(name, frames[name], csv_path, resource.get("path"))
+    if len(frames) == len(TABLES):
+        for issue in check_tables(frames):
+            issues.append(issue if issue.file else Issue(**{**issue.__dict__, "file": f"data/{issue.table}.parquet"}))
+    return issues
+
+
+def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> list[Issue]:
+    try:
+        csv_frame = read_csv_copy(csv_path, name)
+    except Exception as error:
+        return [Issue(table=name, file=relative, message=f"unreadable CSV: {error}")]
+    if csv_frame.columns != parquet_frame.columns:
+        return [Issue(table=name, file=relative, message=f"columns {csv_frame.columns} differ from the Parquet copy")]
+    if csv_frame.height != parquet_frame.height:
+        return [Issue(table=name, file=relative,
+                      message=f"{csv_frame.height} rows, the Parquet copy has {parquet_frame.height}")]
+    try:
+        if not csv_frame.equals(parquet_frame.cast(csv_frame.schema, strict=False), null_equal=True):
+            return [Issue(table=name, file=relative, message="rows differ from the Parquet copy")]
+    except Exception as error:
+        return [Issue(table=name, file=relative, message=f"cannot be compared with the Parquet copy: {error}")]
+    return []
