@@ -1,12 +1,19 @@
-"""The building blocks of the one schema source: a table is a list of fields plus keys, declared as data.
+"""The building blocks of the one schema source: a table is a list of fields plus keys and rules, declared as data.
 
 Everything else (Frictionless Table Schemas, pandera models, Arrow and polars schemas, the data dictionary)
-is generated from these objects by the sibling modules, so a schema fact is written exactly once.
+is generated from these objects by the sibling modules, so a schema fact is written exactly once.  Every
+promise a description makes is a constraint here too (a pattern, an enum, a bound, normalised text, a row
+rule), so that the checks fail when the promise is broken.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 #: Logical field types and what they become in each target.
 TYPES = ("string", "integer", "number", "boolean", "list")
@@ -14,10 +21,20 @@ TYPES = ("string", "integer", "number", "boolean", "list")
 #: Separator of list items in the CSV copy (Table Schema v2 ``list`` type with this ``delimiter``).
 LIST_DELIMITER = "|"
 
+#: Normalised text (the data model's string convention): no white space but single spaces between words, so
+#: trimmed and with inner runs collapsed, never empty.  Unicode NFC is checked beside it (a regex cannot say it).
+NORMALISED_TEXT_PATTERN = r"^\S+( \S+)*$"
+
 
 @dataclass(frozen=True)
 class Field:
-    """One column: its type, whether it may be null, its constraints and what it means."""
+    """One column: its type, whether it may be null, its constraints and what it means.
+
+    ``normalised`` (strings and list items) promises the data model's convention: NFC, trimmed, inner white
+    space collapsed to single spaces, never empty.  ``item_pattern`` and ``item_enum`` constrain each item of a
+    list.  ``vocabulary`` names where an ``enum`` comes from (shown in the data dictionary instead of a long
+    list).
+    """
 
     name: str
     type: str
@@ -29,12 +46,24 @@ class Field:
     maximum: int | float | None = None
     unit: str | None = None
     example: str | None = None
+    normalised: bool = True
+    item_pattern: str | None = None
+    item_enum: tuple[str, ...] | None = None
+    vocabulary: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
             raise ValueError(f"field {self.name!r}: unknown type {self.type!r}; use one of {TYPES}")
-        if self.pattern is not None and not (self.pattern.startswith("^") and self.pattern.endswith("$")):
-            raise ValueError(f"field {self.name!r}: anchor the pattern with ^…$ ({self.pattern!r})")
+        for pattern in (self.pattern, self.item_pattern):
+            if pattern is not None and not (pattern.startswith("^") and pattern.endswith("$")):
+                raise ValueError(f"field {self.name!r}: anchor the pattern with ^…$ ({pattern!r})")
+        if (self.item_pattern or self.item_enum) and self.type != "list":
+            raise ValueError(f"field {self.name!r}: item constraints are for list fields")
+
+    @property
+    def text(self) -> bool:
+        """Whether values (or list items) are strings."""
+        return self.type in ("string", "list")
 
 
 @dataclass(frozen=True)
@@ -47,8 +76,24 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A promise about each row that involves several columns (``reason`` is null exactly when compiled…).
+
+    ``holds`` builds a polars expression that is true for every row keeping the promise (nulls count as
+    kept: a null column is the business of its own field's constraints); it is a function so that declaring
+    a rule imports nothing.  ``columns`` are the columns it reads, for reporting and for ``--subset`` checks
+    (a rule is checked only when all of them are present).
+    """
+
+    name: str
+    description: str
+    columns: tuple[str, ...]
+    holds: Callable[[], pl.Expr]
+
+
+@dataclass(frozen=True)
 class Table:
-    """A table of the package: its fields in column order, primary key, foreign keys and meaning."""
+    """A table of the package: its fields in column order, primary key, foreign keys, row rules and meaning."""
 
     name: str
     title: str
@@ -56,15 +101,16 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
+    rules: tuple[Rule, ...] = field(default=())
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError(f"table {self.name!r} declares a column twice")
-        for key in (self.primary_key, *(fk.fields for fk in self.foreign_keys)):
+        for key in (self.primary_key, *(fk.fields for fk in self.foreign_keys), *(r.columns for r in self.rules)):
             missing = set(key) - set(names)
             if missing:
-                raise ValueError(f"table {self.name!r}: key columns {sorted(missing)} are not declared")
+                raise ValueError(f"table {self.name!r}: key or rule columns {sorted(missing)} are not declared")
 
     @property
     def column_names(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exodata.metadata.classes import LIST_DELIMITER, Field, Table
+from exodata.metadata.classes import LIST_DELIMITER, NORMALISED_TEXT_PATTERN, Field, Table
 
 PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
@@ -22,6 +22,8 @@ def field_descriptor(field: Field) -> dict[str, Any]:
         constraints["required"] = True
     if field.pattern is not None:
         constraints["pattern"] = field.pattern
+    elif field.type == "string" and field.normalised and field.enum is None:
+        constraints["pattern"] = NORMALISED_TEXT_PATTERN  # NFC is checked by `exodata validate`
     if field.enum is not None:
         constraints["enum"] = list(field.enum)
     if field.minimum is not None:
@@ -41,6 +43,9 @@ def table_schema(table: Table) -> dict[str, Any]:
         "missingValues": [""],
         "primaryKey": list(table.primary_key),
     }
+    if table.rules:
+        # rules a Table Schema cannot state, listed for people; `exodata validate` checks them
+        schema["exodata:rules"] = [{"name": r.name, "description": r.description} for r in table.rules]
     if table.foreign_keys:
         schema["foreignKeys"] = [
             {"fields": list(fk.fields), "reference": {"resource": fk.resource, "fields": list(fk.reference_fields)}}

@@ -7,16 +7,25 @@ schemas used for writing and ``docs/data-dictionary.md`` are all generated from 
 
 from __future__ import annotations
 
-from exodata.metadata.classes import Field, ForeignKey, Table
+from exodata.metadata.classes import Field, ForeignKey, Rule, Table
+from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 
-DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+#: A DOI as stored: lower case (DOIs are case-insensitive; ours are normalised to lower case), no resolver prefix.
+DOI_PATTERN = r"^10\.\d{4,9}/[^\sA-Z]+$"
 PMCID_PATTERN = r"^PMC\d+$"
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
 CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
 #: The publication text fields the annotator reads (with the keywords) and mentions point into.
 ANNOTATED_FIELDS = MENTION_FIELDS[:3]
+#: The fields vesicle quantities are read from (a vernacular title states none in English).
+QUANTITY_FIELDS = ("title", "abstract")
+#: What a vesicle quantity measures, and the units it is normalised to.
+QUANTITY_KINDS = ("diameter", "size", "radius", "dose")
+QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg")
 STATUSES = ("compiled", "duplicate", "quarantined")
+#: The publication years the package accepts, and the normalisers take for a year: [first, last].
+YEAR_RANGE = (1800, 2100)
 CHILD_TABLES = ("authors", "affiliations", "keywords", "funders")
 
 
@@ -31,6 +40,52 @@ def _position(what: str) -> Field:
 
 def _to_publications() -> ForeignKey:
     return ForeignKey(("publication_id",), "publications", ("publication_id",))
+
+
+def _seed_file(description: str) -> Field:
+    """A seed file's path: kept as the file system spells it (not normalised), relative, POSIX separators."""
+    return Field("file", "string", description, required=True, normalised=False)
+
+
+# Row rules.  Each ``holds`` builds a polars expression (polars is imported only when a rule is checked).
+
+def _col(name: str):
+    import polars as pl
+
+    return pl.col(name)
+
+
+def _ends_after_start() -> Rule:
+    return Rule("end after start", "`end` is greater than `start`.", ("start", "end"),
+                lambda: _col("end") > _col("start"))
+
+
+def _relative_posix_path() -> Rule:
+    return Rule("relative path", "`file` is a relative POSIX path inside the seeds directory (no leading `/`, "
+                "no `\\`, no `..` part).", ("file",),
+                lambda: ~(_col("file").str.starts_with("/") | _col("file").str.contains("\\", literal=True)
+                          | _col("file").str.contains(r"(^|/)\.\.(/|$)")))
+
+
+def _id_from_identifiers():
+    import polars as pl
+
+    pid = pl.col("publication_id")
+    return (pl.when(pl.col("doi").is_not_null()).then(pid == pl.lit("doi:") + pl.col("doi"))
+            .when(pl.col("pmid").is_not_null()).then(pid == pl.lit("pmid:") + pl.col("pmid").cast(pl.String))
+            .when(pl.col("pmcid").is_not_null()).then(pid == pl.lit("pmcid:") + pl.col("pmcid"))
+            .otherwise(pid.str.starts_with("sha256:")))
+
+
+def _not_all_capitals():
+    family = _col("family_name")
+    return ~((family.str.to_uppercase() == family) & (family.str.to_lowercase() != family)
+             & (family.str.len_chars() > 1))
+
+
+def _no_trailing_separator(column: str) -> Rule:
+    return Rule("no trailing separator", f"`{column}` does not end with a list separator (`;` or `,`).", (column,),
+                lambda: ~_col(column).str.contains(r"[;,]$"))
 
 
 PUBLICATIONS = Table(
@@ -51,22 +106,30 @@ PUBLICATIONS = Table(
         Field("title_vernacular", "string", "Title in the original language when the record gives one."),
         Field("journal", "string", "Full journal name as the record gives it."),
         Field("publisher", "string", "Publisher as the record gives it."),
-        Field("year", "integer", "Publication year.", minimum=1800, maximum=2100, example="2021"),
+        Field("year", "integer", "Publication year.", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1], example="2021"),
         Field("volume", "string", "Volume, as given."),
         Field("issue", "string", "Issue, as given."),
         Field("first_page", "string", "First page, or the e-locator / article number (as given)."),
         Field("last_page", "string", "Last page, as given; null for e-locators."),
-        Field("language", "string", "ISO 639-1 code of the article's language.", pattern=r"^[a-z]{2}$",
-              example="zh"),
-        Field("country", "string", "ISO 3166-1 alpha-2 code of the record's country field.", pattern=r"^[A-Z]{2}$",
-              example="CN"),
+        Field("language", "string", "ISO 639-1 code of the article's language.", enum=ISO_639_1,
+              vocabulary="ISO 639-1", example="zh"),
+        Field("country", "string", "ISO 3166-1 alpha-2 code of the record's country field.",
+              enum=ISO_3166_1_ALPHA_2, vocabulary="ISO 3166-1 alpha-2", example="CN"),
         Field("abstract", "string", "English abstract, whitespace-normalised (quoted from the record: the "
               "publisher's terms apply)."),
         Field("cited_by_count", "integer", "Citation count when the record states it.", minimum=0),
-        Field("record_count", "integer", "How many seed records were merged into this publication.",
-              required=True, minimum=1),
+        Field("record_count", "integer", "How many seed records were merged into this publication (its "
+              "`compiled` and `duplicate` rows in `seed_records`).", required=True, minimum=1),
     ),
+    rules=(Rule("id from identifiers", "`publication_id` is `doi:<doi>` when there is a DOI, else `pmid:<pmid>`, "
+                "else `pmcid:<pmcid>`, else a `sha256:` content hash.", ("publication_id", "doi", "pmid", "pmcid"),
+                _id_from_identifiers),),
 )
+
+#: The ``publications`` columns a record gives (all but the id and the merge count): what a merge weighs and
+#: what ``conflicts.column`` names.
+MERGED_COLUMNS = tuple(c for c in PUBLICATIONS.column_names if c not in ("publication_id", "record_count"))
+
 
 AUTHORS = Table(
     name="authors",
@@ -82,6 +145,8 @@ AUTHORS = Table(
         Field("name_as_written", "string", "The name exactly as the record writes it (whitespace-normalised).",
               required=True),
     ),
+    rules=(Rule("not all capitals", "`family_name` is not written in capitals only (a one-letter name may be).",
+                ("family_name",), _not_all_capitals),),
 )
 
 AFFILIATIONS = Table(
@@ -96,7 +161,7 @@ AFFILIATIONS = Table(
         Field("text", "string", "The affiliation as written, without its numbering (Chinese stays Chinese).",
               required=True),
         Field("country", "string", "ISO 3166-1 alpha-2 code when the text names a country.",
-              pattern=r"^[A-Z]{2}$"),
+              enum=ISO_3166_1_ALPHA_2, vocabulary="ISO 3166-1 alpha-2"),
     ),
 )
 
@@ -123,6 +188,7 @@ KEYWORDS = Table(
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(_publication_id(), _position("keyword"), Field("keyword", "string", "The keyword.", required=True)),
+    rules=(_no_trailing_separator("keyword"),),
 )
 
 FUNDERS = Table(
@@ -132,6 +198,7 @@ FUNDERS = Table(
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(_publication_id(), _position("funder"), Field("name", "string", "The funder, as given.", required=True)),
+    rules=(_no_trailing_separator("name"),),
 )
 
 SEED_RECORDS = Table(
@@ -141,8 +208,7 @@ SEED_RECORDS = Table(
     primary_key=("file", "record"),
     foreign_keys=(_to_publications(),),
     fields=(
-        Field("file", "string", "Path of the seed file, relative to the seeds directory (POSIX separators).",
-              required=True),
+        _seed_file("Path of the seed file, relative to the seeds directory (POSIX separators)."),
         Field("record", "integer", "0-based index of the record inside the file (0 for single-record files).",
               required=True, minimum=0),
         Field("format", "string", "The reader that handled it; null when no reader accepted the file."),
@@ -152,7 +218,18 @@ SEED_RECORDS = Table(
         Field("status", "string", "What became of the record.", required=True, enum=STATUSES),
         Field("publication_id", "string", "The publication this record compiled or merged into; null when "
               "quarantined."),
-        Field("reason", "string", "Null when compiled; otherwise what happened, where and why."),
+        Field("reason", "string", "Null when compiled; otherwise what happened, where and why (a message that may "
+              "quote the seed as written).", normalised=False),
+    ),
+    rules=(
+        _relative_posix_path(),
+        Rule("reason unless compiled", "`reason` is null exactly when `status` is `compiled`.", ("status", "reason"),
+             lambda: (_col("status") == "compiled") == _col("reason").is_null()),
+        Rule("publication unless quarantined", "`publication_id` is null exactly when `status` is `quarantined`.",
+             ("status", "publication_id"),
+             lambda: (_col("status") == "quarantined") == _col("publication_id").is_null()),
+        Rule("format unless quarantined", "`format` is null only for a `quarantined` record.", ("status", "format"),
+             lambda: _col("format").is_not_null() | (_col("status") == "quarantined")),
     ),
 )
 
@@ -173,12 +250,19 @@ PROVENANCE = Table(
         Field("column", "string", "The column holding the value.", required=True),
         Field("position", "integer", "The row's `position` in a child table; 0 for `publications`.",
               required=True, minimum=0),
-        Field("file", "string", "The seed file (as in `seed_records.file`).", required=True),
+        _seed_file("The seed file (as in `seed_records.file`)."),
         Field("record", "integer", "The record inside the file (as in `seed_records.record`).", required=True,
               minimum=0),
         Field("start", "integer", "Offset of the first character in the decoded seed text.", required=True,
               minimum=0),
         Field("end", "integer", "Offset just past the last character.", required=True, minimum=0),
+    ),
+    rules=(
+        _ends_after_start(),
+        Rule("position 0 for publications", "`position` is 0 exactly when `table` is `publications`.",
+             ("table", "position"), lambda: (_col("table") == "publications") == (_col("position") == 0)),
+        Rule("column of its table", "`column` is a column of `table` (not its id or position).", ("table", "column"),
+             lambda: _valid_provenance_column()),
     ),
 )
 
@@ -191,12 +275,14 @@ CONFLICTS = Table(
     foreign_keys=(_to_publications(), ForeignKey(("file", "record"), "seed_records", ("file", "record"))),
     fields=(
         _publication_id(),
-        Field("column", "string", "The `publications` column.", required=True),
+        Field("column", "string", "The `publications` column.", required=True, enum=MERGED_COLUMNS),
         Field("kept_value", "string", "The value kept in `publications` (as text).", required=True),
         Field("other_value", "string", "The value another record gave (as text).", required=True),
-        Field("file", "string", "The seed file of the other record.", required=True),
+        _seed_file("The seed file of the other record."),
         Field("record", "integer", "The other record inside its file.", required=True, minimum=0),
     ),
+    rules=(Rule("values differ", "`other_value` differs from `kept_value`.", ("kept_value", "other_value"),
+                lambda: _col("kept_value") != _col("other_value")),),
 )
 
 CONCEPTS = Table(
@@ -213,7 +299,8 @@ CONCEPTS = Table(
         Field("synonyms", "list", "Further surface forms, matched case-insensitively.", required=True),
         Field("abbreviations", "list", "Abbreviations, matched case-sensitively as whole words.", required=True),
         Field("chinese_terms", "list", "Chinese terms used by Chinese records.", required=True),
-        Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True),
+        Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True,
+              item_pattern=CURIE_PATTERN),
         Field("note", "string", "Why an `EXO:` id, or another curation note."),
     ),
 )
@@ -238,6 +325,14 @@ MENTIONS = Table(
         Field("end", "integer", "Character offset just past the mention.", required=True, minimum=1),
         Field("text", "string", "The exact surface text.", required=True),
     ),
+    rules=(
+        _ends_after_start(),
+        Rule("text fills the span", "`text` has `end - start` characters.", ("start", "end", "text"),
+             lambda: _col("text").str.len_chars() == _col("end") - _col("start")),
+        Rule("keyword position for keywords", "`keyword_position` is set exactly when `field` is `keyword`.",
+             ("field", "keyword_position"),
+             lambda: (_col("field") == "keyword") == _col("keyword_position").is_not_null()),
+    ),
 )
 
 PUBLICATION_CONCEPTS = Table(
@@ -253,7 +348,7 @@ PUBLICATION_CONCEPTS = Table(
         Field("label", "string", "The concept's preferred label.", required=True),
         Field("mention_count", "integer", "Number of mentions.", required=True, minimum=1),
         Field("fields", "list", "The fields it is mentioned in, in the order title, title_vernacular, abstract, "
-              "keyword.", required=True),
+              "keyword.", required=True, item_enum=MENTION_FIELDS),
     ),
 )
 
@@ -265,17 +360,32 @@ VESICLE_QUANTITIES = Table(
     foreign_keys=(_to_publications(),),
     fields=(
         _publication_id(),
-        Field("quantity", "string", "What is measured.", required=True, example="diameter"),
+        Field("quantity", "string", "What is measured.", required=True, enum=QUANTITY_KINDS, example="diameter"),
         Field("value_min", "number", "Lower end of the stated range (the value itself when a single value).",
               required=True),
         Field("value_max", "number", "Upper end of the stated range.", required=True),
-        Field("unit", "string", "Unit as normalised (`nm`, `µm`, …).", required=True, example="nm"),
-        Field("field", "string", "Where the text was found.", required=True, enum=MENTION_FIELDS),
+        Field("unit", "string", "Unit as normalised.", required=True, enum=QUANTITY_UNITS, example="nm"),
+        Field("field", "string", "Where the text was found.", required=True, enum=QUANTITY_FIELDS),
         Field("start", "integer", "Character offset in the field's text.", required=True, minimum=0),
         Field("end", "integer", "Character offset just past the statement.", required=True, minimum=1),
         Field("text", "string", "The exact text of the statement.", required=True),
     ),
+    rules=(
+        _ends_after_start(),
+        Rule("range in order", "`value_min` is at most `value_max`.", ("value_min", "value_max"),
+             lambda: _col("value_min") <= _col("value_max")),
+        Rule("text fills the span", "`text` has `end - start` characters.", ("start", "end", "text"),
+             lambda: _col("text").str.len_chars() == _col("end") - _col("start")),
+    ),
 )
+
+def _valid_provenance_column():
+    import polars as pl
+
+    pairs = [f"{t.name}.{c}" for t in (PUBLICATIONS, *(TABLES[n] for n in CHILD_TABLES))
+             for c in t.column_names if c not in ("publication_id", "position", "record_count")]
+    return pl.concat_str([pl.col("table"), pl.col("column")], separator=".").is_in(pairs)
+
 
 #: Every table, in the order the package lists them.
 TABLES: dict[str, Table] = {

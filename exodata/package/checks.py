@@ -1,9 +1,10 @@
 """Checks on a set of tables, shared by ``exodata build`` (before writing) and ``exodata validate`` (after).
 
-Each problem becomes an :class:`Issue` naming the table, column, row key and value, so a person can find
-it.  The checks: every table against its pandera schema (types, nulls, constraints, primary-key
-uniqueness), every foreign key, and the character offsets of mentions and quantities against the text
-they point into.
+Each problem becomes a :class:`Problem` naming the table, column, row, key, value and the rule it breaks, so a
+person can find it.  The checks: every table against its pandera schema (types, nulls, constraints, row
+rules, primary-key uniqueness), every foreign key, the character offsets of mentions and quantities against
+the text they point into, and the promises between tables (a publication's ``record_count`` is its number of
+seed records; a mention's category and label are its concept's).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from exodata.metadata import TABLES, Table
+from exodata.metadata import LIST_DELIMITER, TABLES, Table
 from exodata.metadata.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER, OFFSET_TARGETS
 
 if TYPE_CHECKING:
@@ -20,22 +21,38 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Issue:
+class Problem:
+    """One broken promise: what (``message``, ``rule``) and where (file, table, row, line, key, column, value).
+
+    ``row`` is the 1-based row number in the file or frame checked, ``line`` the line of a CSV file it starts
+    on, ``key`` the row's primary key (``publication_id='doi:…', position=2``).  ``to_dict()`` is the record
+    ``exodata validate --json`` prints and :class:`exodata.ValidationError` carries.
+    """
+
     table: str
     message: str
+    rule: str | None = None
     column: str | None = None
-    row: str | None = None
+    key: str | None = None
     value: str | None = None
     file: str | None = None
+    row: int | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        return {"file": self.file, "table": self.table, "row": self.row, "line": self.line, "key": self.key,
+                "column": self.column, "value": self.value, "rule": self.rule, "message": self.message}
 
     def __str__(self) -> str:
-        where = [self.file or f"table {self.table}"]
+        where = [f"{self.file}:{self.line}" if self.file and self.line else self.file or f"table {self.table}"]
         if self.file:
             where.append(f"table {self.table}")
+        if self.row is not None and not self.line:
+            where.append(f"row {self.row}")
+        if self.key:
+            where.append(f"key ({self.key})")
         if self.column:
             where.append(f"column {self.column}")
-        if self.row:
-            where.append(f"row {self.row}")
         text = ", ".join(where) + f": {self.message}"
         if self.value is not None:
             shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
@@ -47,34 +64,76 @@ def row_key(frame: pl.DataFrame, table: Table, index: int | None) -> str | None:
     if index is None or index < 0 or index >= frame.height:
         return None
     row = frame.row(index, named=True)
-    return ", ".join(f"{c}={row.get(c)!r}" for c in table.primary_key)
+    return ", ".join(f"{c}={row.get(c)!r}" for c in table.primary_key if c in row)
 
 
 #: Tables longer than this are validated slice by slice (pandera's checks need memory per row checked).
 CHUNK_ROWS = 250_000
 
 
-def _pandera_issues(name: str, part: pl.DataFrame, schema, offset: int, whole: pl.DataFrame) -> list[Issue]:
+def _pandera_issues(name: str, part: pl.DataFrame, schema, offset: int, whole: pl.DataFrame) -> list[Problem]:
     import pandera.errors as pe
 
     try:
         schema.validate(part, lazy=True)
     except pe.SchemaErrors as errors:
-        table = TABLES[name]
-        issues = []
-        for case in errors.failure_cases.iter_rows(named=True):
-            index = case.get("index")
-            issues.append(Issue(
-                table=name,
-                column=case.get("column"),
-                row=row_key(whole, table, offset + index) if index is not None else None,
-                value=None if case.get("failure_case") is None else str(case["failure_case"]),
-                message=f"fails {case.get('check')}",
-            ))
-        return issues
+        return failure_problems(TABLES[name], errors.failure_cases, whole, offset)
     except pe.SchemaError as error:  # pragma: no cover - lazy=True reports through SchemaErrors
-        return [Issue(table=name, message=str(error))]
+        return [Problem(table=name, message=str(error))]
     return []
+
+
+def failure_problems(table: Table, cases: pl.DataFrame, frame: pl.DataFrame, offset: int = 0) -> list[Problem]:
+    """pandera's failure cases as problems: the rule, the column (a row rule's columns), the row (1-based, in
+    ``frame``; the validated slice starts at row ``offset``), its key and the value (a row rule's values)."""
+    from exodata.metadata.pandera_polars import rule_of
+
+    rules = {rule.name: rule for rule in table.rules}
+    problems = []
+    for case in cases.iter_rows(named=True):
+        index = case.get("index")
+        at = None if index is None else offset + index
+        in_column = case.get("schema_context") == "Column"
+        column = case.get("column") if in_column else None
+        rule = rule_of(table, column, case.get("check_number"), case.get("check") or "")
+        value = None if case.get("failure_case") is None else str(case["failure_case"])
+        if rule in rules:
+            column = ", ".join(rules[rule].columns)
+            if at is not None:
+                row = frame.row(at, named=True)
+                value = ", ".join(f"{c}={row[c]!r}" for c in rules[rule].columns)
+        problems.append(Problem(
+            table=table.name, rule=rule, column=column, value=value,
+            key=row_key(frame, table, at), row=None if at is None else at + 1,
+            message=rule_message(table, rule, column)))
+    return problems
+
+
+def rule_message(table: Table, rule: str, column: str | None) -> str:
+    """What breaking ``rule`` means, in words: the row rules' own descriptions, the constraint for the others."""
+    for candidate in table.rules:
+        if candidate.name == rule:
+            return f"breaks the rule: {candidate.description}"
+    field = table.field(column) if column in table.column_names else None
+    if field is not None:
+        listed = lambda values: ", ".join(values[:12]) + (", …" if len(values) > 12 else "")  # noqa: E731
+        described = {
+            "pattern": f"does not match {field.pattern}",
+            "enum": f"is not one of {field.vocabulary or listed(field.enum or ())}",
+            "minimum": f"is below the minimum {field.minimum}",
+            "maximum": f"is above the maximum {field.maximum}",
+            "normalised text": "is not normalised text (trimmed, single spaces between words, Unicode NFC, not empty)",
+            "not empty": "is an empty string (write a missing value as null)",
+            "list items": f"has an item that is empty, not normalised or holds {LIST_DELIMITER!r}",
+            "item pattern": f"has an item that does not match {field.item_pattern}",
+            "item enum": f"has an item that is not one of {listed(field.item_enum or ())}",
+            "type": f"is not of type {field.type}",
+        }
+        if rule in described:
+            return described[rule]
+    return {"required": "is null, but the column is required", "primary key": "repeats a primary key",
+            "missing column": "column is missing", "unexpected column": "is not a column of this table",
+            "column order": "columns are out of order"}.get(rule, f"fails {rule}")
 
 
 def strictly_increasing(frame: pl.DataFrame, key: list[str]) -> bool:
@@ -100,7 +159,7 @@ def strictly_increasing(frame: pl.DataFrame, key: list[str]) -> bool:
     return bool(compared.select(greater.all()).item())
 
 
-def _duplicate_keys(name: str, frame: pl.DataFrame) -> list[Issue]:
+def _duplicate_keys(name: str, frame: pl.DataFrame) -> list[Problem]:
     import polars as pl
 
     table = TABLES[name]
@@ -112,14 +171,15 @@ def _duplicate_keys(name: str, frame: pl.DataFrame) -> list[Issue]:
     candidates = frame.select(pl.struct(key).hash(seed=0)).to_series().is_duplicated().arg_true()
     duplicated = frame[candidates].select(key).is_duplicated()
     rows = candidates.filter(duplicated).head(20).to_list()
-    issues = [Issue(table=name, column=", ".join(table.primary_key), row=row_key(frame, table, i),
-                    message="fails primary key uniqueness (the key occurs more than once)") for i in rows]
+    issues = [Problem(table=name, rule="primary key", column=", ".join(table.primary_key), key=row_key(frame, table, i),
+                      row=i + 1, message="repeats a primary key (the key occurs more than once)") for i in rows]
     if int(duplicated.sum()) > len(rows):
-        issues.append(Issue(table=name, message=f"... and {int(duplicated.sum()) - len(rows)} more duplicate keys"))
+        issues.append(Problem(table=name, rule="primary key",
+                              message=f"... and {int(duplicated.sum()) - len(rows)} more duplicate keys"))
     return issues
 
 
-def check_schema(name: str, frame: pl.DataFrame) -> list[Issue]:
+def check_schema(name: str, frame: pl.DataFrame) -> list[Problem]:
     """Validate one table against its generated pandera schema (data checks included).
 
     A table longer than :data:`CHUNK_ROWS` is validated slice by slice with the same checks, and its primary
@@ -154,8 +214,10 @@ class TableChecker:
         self.keyword_parts: list[pl.DataFrame] = []
         self.seen: set[str] = set()
         self.wanted = {(fk.resource, fk.reference_fields) for t in TABLES.values() for fk in t.foreign_keys}
+        self.record_counts: pl.DataFrame | None = None  # publication_id, record_count
+        self.concepts: pl.DataFrame | None = None  # concept_id, category, label
 
-    def check(self, name: str, frame: pl.DataFrame) -> list[Issue]:
+    def check(self, name: str, frame: pl.DataFrame) -> list[Problem]:
         """Every problem of table ``name`` (or of this part of it): its pandera schema, its foreign keys and
         (if any) its offsets."""
         from concurrent.futures import ThreadPoolExecutor
@@ -168,6 +230,7 @@ class TableChecker:
             relations = self.foreign_key_issues(name, frame)
             if name in OFFSET_TARGETS:
                 relations.extend(self.offset_issues(name, frame))
+            relations.extend(self.agreement_issues(name, frame))
             issues = schema.result()
         self.remember(name, frame)
         return issues + relations
@@ -181,6 +244,9 @@ class TableChecker:
         if name == "publications":
             self.texts = frame.select("publication_id", *ANNOTATED_FIELDS).unpivot(
                 index="publication_id", on=list(ANNOTATED_FIELDS), variable_name="field", value_name="source")
+            self.record_counts = frame.select("publication_id", "record_count")
+        elif name == "concepts":
+            self.concepts = frame.select("concept_id", "category", "label")
         elif name == "keywords":
             self.keyword_parts.append(frame.select(
                 "publication_id", pl.col("position").alias("keyword_position"), pl.col("keyword").alias("source")))
@@ -199,7 +265,7 @@ class TableChecker:
         if parent not in self.seen:
             raise ValueError(f"table {name} is checked before {parent}, which it points into")
 
-    def foreign_key_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
+    def foreign_key_issues(self, name: str, frame: pl.DataFrame) -> list[Problem]:
         """Every non-null foreign key of ``frame`` points at an existing row."""
         import polars as pl
 
@@ -212,14 +278,14 @@ class TableChecker:
             dangling = keys.join(targets, on=list(fk.fields), how="anti", nulls_equal=False).unique(
                 maintain_order=True)
             for row in dangling.head(20).iter_rows(named=True):
-                issues.append(Issue(
-                    table=name, column=", ".join(fk.fields),
-                    row=", ".join(f"{c}={row[c]!r}" for c in fk.fields),
+                issues.append(Problem(
+                    table=name, rule="foreign key", column=", ".join(fk.fields),
+                    value=", ".join(f"{c}={row[c]!r}" for c in fk.fields),
                     message=f"no matching row in {fk.resource} ({', '.join(fk.reference_fields)})",
                 ))
             if dangling.height > 20:
-                issues.append(Issue(table=name, column=", ".join(fk.fields),
-                                    message=f"... and {dangling.height - 20} more dangling keys to {fk.resource}"))
+                issues.append(Problem(table=name, rule="foreign key", column=", ".join(fk.fields),
+                                      message=f"... and {dangling.height - 20} more dangling keys to {fk.resource}"))
         return issues
 
     def _offset_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -239,31 +305,65 @@ class TableChecker:
             frame.filter(in_keywords).join(self.keywords, on=["publication_id", "keyword_position"], how="left"),
         ])
 
-    def offset_issues(self, name: str, frame: pl.DataFrame) -> list[Issue]:
-        """``<field text>[start:end] == text`` for every row (checked in slices, since each row is joined with
-        the whole text it points into)."""
+    def offset_mismatches(self, name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of ``frame`` (any columns besides the table's pass through) whose ``<field text>[start:end]``
+        is not their ``text``, with what the offsets do point at (column ``found``).  Checked in slices, since
+        each row is joined with the whole text it points into."""
         import polars as pl
 
         for parent in OFFSET_TARGETS[name]:
             self._needs(name, parent)
-        if frame.height == 0:
-            return []
         parts = []
         for offset in range(0, frame.height, CHUNK_ROWS):
             joined = self._offset_rows(frame.slice(offset, CHUNK_ROWS))
             found = pl.col("source").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("found")
             mismatched = pl.col("found").is_null() | (pl.col("found") != pl.col("text"))
             parts.append(joined.with_columns(found).filter(mismatched).drop("source"))
-        bad = pl.concat(parts)
+        return pl.concat(parts) if parts else frame.clear().with_columns(pl.lit(None, pl.String).alias("found"))
+
+    def offset_issues(self, name: str, frame: pl.DataFrame) -> list[Problem]:
+        """``<field text>[start:end] == text`` for every row."""
+        bad = self.offset_mismatches(name, frame)
         issues = []
         for row in bad.head(20).iter_rows(named=True):
-            issues.append(Issue(
-                table=name, column="start, end", value=row["text"],
-                row=", ".join(f"{c}={row.get(c)!r}" for c in TABLES[name].primary_key),
+            issues.append(Problem(
+                table=name, rule="offsets", column="start, end", value=row["text"],
+                key=", ".join(f"{c}={row.get(c)!r}" for c in TABLES[name].primary_key),
                 message=f"offsets point at {row['found']!r} in {row['field']}, not at the mention text",
             ))
         if bad.height > 20:
-            issues.append(Issue(table=name, message=f"... and {bad.height - 20} more offset mismatches"))
+            issues.append(Problem(table=name, rule="offsets", message=f"... and {bad.height - 20} more offset mismatches"))
+        return issues
+
+    def agreement_issues(self, name: str, frame: pl.DataFrame) -> list[Problem]:
+        """The promises between tables that keys cannot state: a publication's ``record_count`` is the number of
+        its seed records that compiled or merged into it; a mention's (and a publication concept's) category,
+        and a publication concept's label, are its concept's."""
+        import polars as pl
+
+        issues: list[Problem] = []
+        if name == "seed_records" and self.record_counts is not None:
+            counted = (frame.filter(pl.col("status") != "quarantined").group_by("publication_id")
+                       .agg(pl.len().cast(pl.Int64).alias("counted")))
+            wrong = (self.record_counts.join(counted, on="publication_id", how="left")
+                     .filter(pl.col("counted").fill_null(0) != pl.col("record_count")).sort("publication_id"))
+            for row in wrong.head(20).iter_rows(named=True):
+                issues.append(Problem(
+                    table="publications", rule="record count", column="record_count", value=str(row["record_count"]),
+                    key=f"publication_id={row['publication_id']!r}",
+                    message=f"says {row['record_count']} record(s), but seed_records has {row['counted'] or 0} "
+                            "compiled or duplicate record(s) for it"))
+        if name in ("mentions", "publication_concepts") and self.concepts is not None:
+            compared = [("category", "category")] + ([("label", "label")] if name == "publication_concepts" else [])
+            joined = frame.join(self.concepts, on="concept_id", how="inner", suffix="_of_concept")
+            for column, _ in compared:
+                wrong = joined.filter(pl.col(column) != pl.col(f"{column}_of_concept"))
+                for row in wrong.head(20).iter_rows(named=True):
+                    issues.append(Problem(
+                        table=name, rule=f"concept {column}", column=column, value=row[column],
+                        key=", ".join(f"{c}={row.get(c)!r}" for c in TABLES[name].primary_key),
+                        message=f"is not the {column} of concept {row['concept_id']} "
+                                f"({row[f'{column}_of_concept']!r})"))
         return issues
 
 
@@ -295,16 +395,16 @@ def _joined(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return parts[0]
 
 
-def check_tables(frames: dict[str, pl.DataFrame]) -> list[Issue]:
+def check_tables(frames: dict[str, pl.DataFrame]) -> list[Problem]:
     """All checks on a complete set of tables; an empty list means the tables are valid."""
-    missing = [Issue(table=name, message="table is missing") for name in TABLES if name not in frames]
+    missing = [Problem(table=name, rule="table", message="table is missing") for name in TABLES if name not in frames]
     if missing:
         return missing
     checker = TableChecker()
     return [issue for name in DEPENDENCY_ORDER for issue in checker.check(name, frames[name])]
 
 
-def format_issues(issues: list[Issue], limit: int = 50) -> str:
+def format_issues(issues: list[Problem], limit: int = 50) -> str:
     """A capped, readable report: the first ``limit`` issues, then how many more."""
     lines = [f"- {issue}" for issue in issues[:limit]]
     if len(issues) > limit:

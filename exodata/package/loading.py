@@ -13,13 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from exodata.errors import PackageNotFoundError
+
 Backend = Literal["polars", "pandas", "arrow"]
 _DESCRIPTOR = "datapackage.json"
 _PARQUET_KEY = "exodata:parquet"
-
-
-class PackageNotFoundError(FileNotFoundError):
-    """No built package where one was looked for; the message says how to get one."""
 
 
 def _installed_package() -> Path | None:
@@ -84,7 +82,7 @@ def tables(path: str | Path | None = None) -> list[str]:
     return [r["name"] for r in read_descriptor(package_dir(path))["resources"]]
 
 
-def _parquet_path(directory: Path, resource: dict[str, Any]) -> Path:
+def parquet_path(directory: Path, resource: dict[str, Any]) -> Path:
     entry = resource.get(_PARQUET_KEY)
     if not isinstance(entry, dict):
         raise ValueError(f"table {resource['name']!r} has no '{_PARQUET_KEY}' object in the descriptor; "
@@ -123,5 +121,5 @@ def load(table: str | None = None, *, path: str | Path | None = None, backend: B
     if table is not None:
         if table not in by_name:
             raise KeyError(f"no table {table!r} in the package; tables: {', '.join(by_name)}")
-        return _read(_parquet_path(directory, by_name[table]), backend)
-    return {name: _read(_parquet_path(directory, r), backend) for name, r in by_name.items()}
+        return _read(parquet_path(directory, by_name[table]), backend)
+    return {name: _read(parquet_path(directory, r), backend) for name, r in by_name.items()}

@@ -10,33 +10,34 @@ CSV and Parquet copies hold the same rows.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
-from exodata.package.checks import Issue, check_tables
+from exodata.package.checks import Problem, check_tables
 from exodata.package.writing import DESCRIPTOR, PARQUET_KEY, sha256_of
 from exodata.metadata import LIST_DELIMITER, TABLES
 from exodata.metadata.arrow import polars_schema
 from exodata.metadata.frictionless import table_schema
 
 
-def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, Any]) -> tuple[Path | None, list[Issue]]:
+def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, Any]) -> tuple[Path | None, list[Problem]]:
     try:
         path = safe_path(directory, relative)
     except ValueError as error:
-        return None, [Issue(table=table, file=str(relative), message=str(error))]
+        return None, [Problem(table=table, rule="safe path", file=str(relative), message=str(error))]
     if not path.is_file():
-        return None, [Issue(table=table, file=str(relative), message="file is missing")]
+        return None, [Problem(table=table, rule="file", file=str(relative), message="file is missing")]
     issues = []
     size = path.stat().st_size
     if expected.get("bytes") != size:
-        issues.append(Issue(table=table, file=relative, message=f"is {size} bytes; the descriptor says "
+        issues.append(Problem(table=table, rule="bytes", file=relative, message=f"is {size} bytes; the descriptor says "
                                                                   f"{expected.get('bytes')}"))
     digest = f"sha256:{sha256_of(path)}"
     if expected.get("hash") != digest:
-        issues.append(Issue(table=table, file=relative,
-                            message=f"hash is {digest}; the descriptor says {expected.get('hash')} "
+        issues.append(Problem(table=table, rule="hash", file=relative,
+                              message=f"hash is {digest}; the descriptor says {expected.get('hash')} "
                                     "(the file was changed after the build)"))
     return path, issues
 
@@ -54,39 +55,39 @@ def read_csv_copy(path: Path, table_name: str):
         pl.col(name).str.split(LIST_DELIMITER).fill_null(pl.lit([], dtype=pl.List(pl.String))) for name in lists)
 
 
-def validate_package(path: str | Path | None = None) -> list[Issue]:
+def validate_package(path: str | Path | None = None) -> list[Problem]:
     """Every problem found in the package at ``path``; an empty list means it is valid."""
     import polars as pl
 
     try:
         directory = package_dir(path)
     except PackageNotFoundError as error:
-        return [Issue(table="-", message=str(error))]
+        return [Problem(table="-", rule="descriptor", message=str(error))]
     try:
         descriptor = json.loads((directory / DESCRIPTOR).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        return [Issue(table="-", file=DESCRIPTOR, message=f"cannot be read as JSON: {error}")]
-    issues: list[Issue] = []
+        return [Problem(table="-", rule="descriptor", file=DESCRIPTOR, message=f"cannot be read as JSON: {error}")]
+    issues: list[Problem] = []
     listed = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(listed, list):
-        return [Issue(table="-", file=DESCRIPTOR, message="has no 'resources' list")]
+        return [Problem(table="-", rule="descriptor", file=DESCRIPTOR, message="has no 'resources' list")]
     resources = {}
     for position, resource in enumerate(listed):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            issues.append(Issue(table="-", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
+            issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
             continue
         for key in (PARQUET_KEY, "exodata:schema"):
             if not isinstance(resource.get(key, {}), dict):
-                issues.append(Issue(table=resource["name"], file=DESCRIPTOR, message=f"'{key}' is not an object"))
+                issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR, message=f"'{key}' is not an object"))
                 resource = {**resource, key: {}}
         resources[resource["name"]] = resource
     for name in sorted(set(resources) - set(TABLES)):
-        issues.append(Issue(table=str(name), file=DESCRIPTOR, message="unknown table in the descriptor"))
+        issues.append(Problem(table=str(name), rule="descriptor", file=DESCRIPTOR, message="unknown table in the descriptor"))
     frames: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
         resource = resources.get(name)
         if resource is None:
-            issues.append(Issue(table=name, file=DESCRIPTOR, message="table is missing from the descriptor"))
+            issues.append(Problem(table=name, rule="descriptor", file=DESCRIPTOR, message="table is missing from the descriptor"))
             continue
         csv_path, found = _check_file(directory, name, resource.get("path"), resource)
         issues += found
@@ -99,39 +100,39 @@ def validate_package(path: str | Path | None = None) -> list[Issue]:
             try:
                 declared = json.loads(schema_path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
-                issues.append(Issue(table=name, file=resource.get("schema"), message=f"is not JSON: {error}"))
+                issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"), message=f"is not JSON: {error}"))
             else:
                 if declared != table_schema(table):
-                    issues.append(Issue(table=name, file=resource.get("schema"),
+                    issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"),
                                         message="differs from the schema this version of exodata declares"))
         if parquet_path is None:
             continue
         try:
             frames[name] = pl.read_parquet(parquet_path)
         except Exception as error:
-            issues.append(Issue(table=name, file=parquet.get("path"), message=f"unreadable Parquet: {error}"))
+            issues.append(Problem(table=name, rule="type", file=parquet.get("path"), message=f"unreadable Parquet: {error}"))
             continue
         if csv_path is not None:
             issues += _compare_copies(name, frames[name], csv_path, resource.get("path"))
     if len(frames) == len(TABLES):
         for issue in check_tables(frames):
-            issues.append(issue if issue.file else Issue(**{**issue.__dict__, "file": f"data/{issue.table}.parquet"}))
+            issues.append(issue if issue.file else replace(issue, file=f"data/{issue.table}.parquet"))
     return issues
 
 
-def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> list[Issue]:
+def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> list[Problem]:
     try:
         csv_frame = read_csv_copy(csv_path, name)
     except Exception as error:
-        return [Issue(table=name, file=relative, message=f"unreadable CSV: {error}")]
+        return [Problem(table=name, rule="copies agree", file=relative, message=f"unreadable CSV: {error}")]
     if csv_frame.columns != parquet_frame.columns:
-        return [Issue(table=name, file=relative, message=f"columns {csv_frame.columns} differ from the Parquet copy")]
+        return [Problem(table=name, rule="copies agree", file=relative, message=f"columns {csv_frame.columns} differ from the Parquet copy")]
     if csv_frame.height != parquet_frame.height:
-        return [Issue(table=name, file=relative,
-                      message=f"{csv_frame.height} rows, the Parquet copy has {parquet_frame.height}")]
+        return [Problem(table=name, rule="copies agree", file=relative,
+                        message=f"{csv_frame.height} rows, the Parquet copy has {parquet_frame.height}")]
     try:
         if not csv_frame.equals(parquet_frame.cast(csv_frame.schema, strict=False), null_equal=True):
-            return [Issue(table=name, file=relative, message="rows differ from the Parquet copy")]
+            return [Problem(table=name, rule="copies agree", file=relative, message="rows differ from the Parquet copy")]
     except Exception as error:
-        return [Issue(table=name, file=relative, message=f"cannot be compared with the Parquet copy: {error}")]
+        return [Problem(table=name, rule="copies agree", file=relative, message=f"cannot be compared with the Parquet copy: {error}")]
     return []

@@ -11,7 +11,7 @@ import pytest
 
 import exodata
 from exodata.build import BuildError, build
-from exodata.package.checks import Issue
+from exodata.package.checks import Problem
 from tests.conftest import REPO, SEEDS
 
 PACKAGE_FILES = ("datapackage.json", "data", "schemas")
@@ -97,7 +97,7 @@ def test_invalid_tables_stop_the_write_and_leave_the_previous_package(tmp_path, 
     out = tmp_path / "out"
     shutil.copytree(built_package, out)
     before = snapshot(out)
-    problem = Issue(table="publications", column="doi", row="publication_id='x'", value="bad", message="fails")
+    problem = Problem(table="publications", column="doi", key="publication_id='x'", value="bad", message="fails")
     # the real pipeline, with one table's schema check made to fail
     monkeypatch.setattr("exodata.package.checks.check_schema", lambda name, frame: [problem] if name == "publications" else [])
     with pytest.raises(BuildError) as raised:

@@ -130,3 +130,20 @@ def test_malformed_schema_file_and_descriptor_entries_are_named_not_crashed(pack
 def test_descriptor_without_resources_is_one_clear_problem(package_copy):
     (package_copy / "datapackage.json").write_text(json.dumps({"name": "exodata", "resources": {"a": 1}}))
     assert messages(package_copy) == ["datapackage.json, table -: has no 'resources' list"]
+
+
+def test_record_count_must_be_the_number_of_seed_records(package_copy):
+    _rewrite(package_copy, "publications", lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(2).otherwise(pl.col("record_count")).alias("record_count")))
+    found = [p for p in validate_package(package_copy) if p.rule == "record count"]
+    assert len(found) == 1 and found[0].value == "2" and "seed_records has 1" in found[0].message
+
+
+@pytest.mark.parametrize(("table", "column"), [("mentions", "category"), ("publication_concepts", "category"),
+                                               ("publication_concepts", "label")])
+def test_mentions_agree_with_their_concept(package_copy, table, column):
+    _rewrite(package_copy, table, lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("therapy" if column == "category" else "relabelled"))
+        .otherwise(pl.col(column)).alias(column)))
+    found = [p for p in validate_package(package_copy) if p.rule == f"concept {column}"]
+    assert len(found) == 1 and found[0].table == table, [str(p) for p in validate_package(package_copy)]

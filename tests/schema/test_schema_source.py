@@ -75,7 +75,7 @@ def test_pandera_rejects_a_bad_value_and_names_it(column, value):
     issues = check_schema("publications", _publication(**{column: value}))
     assert issues, f"{column}={value!r} was accepted"
     assert any(i.column == column for i in issues)
-    assert any("publication_id='doi:10.1000/x'" in (i.row or "") for i in issues) or value is None
+    assert any("publication_id='doi:10.1000/x'" in (i.key or "") for i in issues) or value is None
 
 
 def test_pandera_rejects_duplicate_primary_keys():
@@ -109,8 +109,9 @@ def test_large_tables_are_checked_in_slices_with_the_same_verdicts(monkeypatch):
     rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in range(5)]
     bad = _publication(publication_id="doi:10.1000/3", doi="not a doi")
     issues = check_schema("publications", pl.concat([*rows, bad]))
-    assert any(i.column == "doi" and i.value == "not a doi" and "10.1000/3" in (i.row or "") for i in issues)
-    assert any("primary key uniqueness" in i.message for i in issues)
+    assert any(i.column == "doi" and i.value == "not a doi" and "10.1000/3" in (i.key or "") and i.row == 6
+               for i in issues)
+    assert any(i.rule == "primary key" for i in issues)
     assert check_schema("publications", pl.concat(rows)) == []
 
 
@@ -120,7 +121,8 @@ def test_sorted_duplicate_keys_are_found_in_large_tables(monkeypatch):
     monkeypatch.setattr(exodata.package.checks, "CHUNK_ROWS", 2)
     rows = [_publication(publication_id=f"doi:10.1000/{i}", doi=f"10.1000/{i}") for i in (1, 2, 2, 3)]
     issues = check_schema("publications", pl.concat(rows))  # in key order: the duplicates are neighbours
-    assert [i.row for i in issues if "primary key uniqueness" in i.message] == ["publication_id='doi:10.1000/2'"] * 2
+    assert [(i.key, i.row) for i in issues if i.rule == "primary key"] == [
+        ("publication_id='doi:10.1000/2'", 2), ("publication_id='doi:10.1000/2'", 3)]
 
 
 _KEY_CELLS = st.one_of(st.none(), st.integers(0, 3)), st.one_of(st.none(), st.sampled_from(["", "a", "b", "é", "ab"]))
