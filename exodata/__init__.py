@@ -3,6 +3,7 @@
 >>> import exodata
 >>> tables = exodata.load()                 # every table, as polars DataFrames
 >>> pubs = exodata.load("publications")     # one table
+>>> exodata.validate("my_publications.csv", table="publications")   # raises exodata.ValidationError
 
 Importing this module is cheap on purpose: polars, pandera, frictionless and the parsers are imported
 only by the functions and commands that need them.
@@ -10,9 +11,14 @@ only by the functions and commands that need them.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+from exodata.errors import PackageNotFoundError, ValidationError
+
 __version__ = "0.3.0"
 
-__all__ = ["__version__", "load", "tables"]
+__all__ = ["PackageNotFoundError", "ValidationError", "__version__", "load", "schema", "tables", "validate"]
 
 
 def __getattr__(name: str):
@@ -21,3 +27,38 @@ def __getattr__(name: str):
 
         return getattr(loading, name)
     raise AttributeError(f"module 'exodata' has no attribute {name!r}")
+
+
+def validate(data: Any, table: str, *, package: str | Path | None = None, subset: bool = False,
+             max_problems: int | None = None) -> Any:
+    """Check ``data`` against exodata's table ``table``; return ``data`` unchanged when it is valid.
+
+    ``data`` is a polars, pandas or Arrow table, a path to a .csv or .parquet file, or a list of paths (parts
+    of one table: the primary key is checked across them).  Checked: columns, types, every constraint and row
+    rule of the data dictionary, the primary key, foreign keys and offsets against the installed package (or
+    the package directory ``package``).  ``subset=True`` accepts a table with only some of the columns, plus
+    columns of its own, and checks what it shares.  Raises :class:`ValidationError` (its ``problems`` list the
+    first ``max_problems``) when the data is invalid, ``ValueError`` for an unknown table or unreadable file.
+    """
+    from exodata.package.conformance import check
+
+    many = isinstance(data, (list, tuple))
+    sources = [(str(item), item) for item in data] if many else [
+        (str(data) if isinstance(data, (str, Path)) else "<data>", data)]
+    report = check(sources, table, package=package, subset=subset)
+    if not report.valid:
+        shown = report.problems if max_problems is None else report.problems[:max_problems]
+        raise ValidationError(table, [p.to_dict() for p in shown], len(report.problems))
+    return data
+
+
+def schema(table: str):
+    """The pandera (polars) schema of exodata's table ``table``: what a build enforces before it writes.
+
+    ``exodata.schema("publications").validate(frame)`` checks a polars frame's columns, types, constraints
+    and row rules (not foreign keys: :func:`validate` checks those against the package).
+    """
+    from exodata.metadata.pandera_polars import pandera_schema
+    from exodata.package.conformance import table_named
+
+    return pandera_schema(table_named(table))
