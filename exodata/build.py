@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from exodata import __version__
 from exodata.corpus.merge import FORMAT_RANK
 from exodata.ingest.staging import stage_job
 
@@ -182,32 +181,27 @@ def relax_gc() -> None:
 
 
 def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> dict:
-    """The package-level properties of datapackage.json (no wall-clock time: see package.created_timestamp)."""
+    """The package-level properties of datapackage.json, from the project metadata (no wall-clock time: see
+    ``writing.created_timestamp``)."""
+    from exodata.metadata.project import project
+
+    about = project()
+    data_license = about.licenses["data"]
     return {
-        "name": "exodata",
-        "title": "exodata: research on mesenchymal-stem-cell derived exosomes",
-        "description": "Bibliographic records of MSC-exosome research compiled from literature seeds, normalised, "
-                       "de-duplicated and annotated with ontology-linked concepts; every value traceable to the "
-                       "characters of the seed it came from.",
-        "version": __version__,
-        "keywords": ["exosomes", "extracellular vesicles", "mesenchymal stem cells", "bibliography"],
-        "licenses": [{
-            "name": "CC-BY-4.0",
-            "path": "https://creativecommons.org/licenses/by/4.0/",
-            "title": "Creative Commons Attribution 4.0 (our compilation, normalisation and annotations; quoted "
-                     "abstracts and titles remain under their publishers' terms: see LICENSE-DATA.md)",
-        }],
-        "contributors": [{"title": "exodata developers", "roles": ["creator"]}],
+        "name": about.name,
+        "title": about.short_title,
+        "description": about.description,
+        "version": about.version,
+        "homepage": about.repository,
+        "keywords": list(about.keywords),
+        "licenses": [{"name": data_license["id"], "path": data_license["url"], "title": data_license["title"]}],
+        "contributors": [{"title": creator["name"], "roles": ["creator"]} for creator in about.creators],
         "sources": [
             *({"title": f"seed {name}", "exodata:sha256": digest} for name, digest in seeds),
-            {"title": "Mondo Disease Ontology (CC BY 4.0)", "path": "https://mondo.monarchinitiative.org/"},
-            {"title": "Uberon anatomy ontology (CC BY 3.0)", "path": "https://obophenotype.github.io/uberon/"},
-            {"title": "Cell Ontology (CC BY 4.0)", "path": "https://obophenotype.github.io/cell-ontology/"},
-            {"title": "Gene Ontology (CC BY 4.0)", "path": "https://geneontology.org/"},
-            {"title": "MeSH (NLM)", "path": "https://www.nlm.nih.gov/mesh/"},
+            *({"title": source["title"], "path": source["path"]} for source in about.sources),
         ],
         "exodata:build": {
-            "exodata_version": __version__,
+            "exodata_version": about.version,
             "seed_files": summary.files,
             "records": dict(sorted(summary.status.items())),
             "publications": summary.publications,
