@@ -258,6 +258,15 @@ def test_a_used_up_rate_limit_delays_the_next_request(run, fake_zenodo, tmp_path
     assert run.said("rate limit is used up")
 
 
+def test_a_rate_limit_wait_too_long_to_honour_is_an_error_saying_when_to_come_back(run, fake_zenodo, tmp_path):
+    fake_zenodo.rate_limit("GET", "/api/deposit/depositions", retry_after="3600")
+
+    error = run.fails(release(tmp_path, {"a.csv": b"1\n"}))
+
+    assert "asks to wait 3600 s" in one_line(error) and "again after" in str(error) and error.status == 429
+    assert run.sleeps == [] and len(fake_zenodo.received) == 1
+
+
 def test_a_500_mid_upload_is_retried(run, fake_zenodo, tmp_path):
     files = release(tmp_path, {"a.bin": content(1), "b.bin": content(2), "c.bin": content(3)})
     fake_zenodo.fail_upload(2, status=500)
