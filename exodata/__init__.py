@@ -18,7 +18,7 @@ from exodata.errors import PackageNotFoundError, ValidationError
 
 __version__ = "0.3.0"
 
-__all__ = ["PackageNotFoundError", "ValidationError", "__version__", "load", "schema", "tables", "validate"]
+__all__ = ["PackageNotFoundError", "ValidationError", "__version__", "cite", "load", "schema", "tables", "validate"]
 
 
 def __getattr__(name: str):
@@ -62,3 +62,11 @@ def schema(table: str):
     from exodata.package.conformance import table_named
 
     return pandera_schema(table_named(table))
+
+
+def cite(format: str = "apa") -> str:  # noqa: A002 - the word users know
+    """How to cite this version of exodata: ``"apa"``, ``"bibtex"`` or ``"cff"`` (CITATION.cff), with its DOI once
+    it is released on Zenodo."""
+    from exodata.release.citation import cite as citation
+
+    return citation(format)
