@@ -112,11 +112,22 @@ def build_distributions(root: Path, out: Path, epoch: int) -> tuple[Path, Path]:
         raise ReleaseError(f"building the wheel and sdist failed ({last[0]}); install the release tools with "
                            "`pip install -e '.[release]'` and run `python -m build --no-isolation` to see why")
     made = sorted(set(out.glob("*")) - before)
-    wheels = [p for p in out.glob("exodata-*.whl")]
-    sdists = [p for p in out.glob("exodata-*.tar.gz")]
+    stem = distribution_stem(root)
+    wheels = list(out.glob(f"{stem}-*.whl"))
+    sdists = list(out.glob(f"{stem}-*.tar.gz"))
     if not wheels or not sdists:
         raise ReleaseError(f"python -m build made {[p.name for p in made]}, not a wheel and an sdist")
     return max(wheels), max(sdists)
+
+
+def distribution_stem(root: Path) -> str:
+    """How the wheel and sdist of the checkout at ``root`` are named: its distribution name (pyproject.toml, the
+    one place it is written), normalised as wheel file names spell it."""
+    import re
+    import tomllib
+
+    name = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def sha256sums(files: list[Path]) -> str:

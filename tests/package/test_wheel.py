@@ -21,7 +21,7 @@ def wheel(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
                    check=True, capture_output=True)
-    (found,) = dist.glob("exodata-*.whl")
+    (found,) = dist.glob("exodata_msc-*.whl")
     return found
 
 

@@ -22,6 +22,7 @@ import exodata
 from exodata.cli import app
 from exodata.cli.release import root_metadata
 from exodata.metadata.project import project
+from exodata.release.archive import distribution_stem
 from exodata.release.citation import cff, cite, source_dois, zenodo_metadata
 from tests.conftest import REPO
 
@@ -130,8 +131,10 @@ def test_two_releases_are_byte_identical_and_the_archive_is_a_valid_package(tmp_
         assert done.returncode == 0, done.stderr
     assert digests(first) == digests(second)
     names = set(digests(first))
+    stem = distribution_stem(REPO)
+    assert stem == "exodata_msc"
     assert {f"exodata-data-{VERSION}.zip", f"exodata-{VERSION}.zenodo.json", "SHA256SUMS",
-            f"exodata-{VERSION}-py3-none-any.whl", f"exodata-{VERSION}.tar.gz"} == names
+            f"{stem}-{VERSION}-py3-none-any.whl", f"{stem}-{VERSION}.tar.gz"} == names
     sums = dict(reversed(line.split("  ")) for line in (first / "SHA256SUMS").read_text().splitlines())
     assert sums == {name: digest for name, digest in digests(first).items() if name != "SHA256SUMS"}
 
