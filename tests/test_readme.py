@@ -42,4 +42,12 @@ def test_readme_concept_labels_exist():
 def test_readme_cites_the_current_version():
     import exodata
 
-    assert f"version {exodata.__version__}" in README
+    assert f"> {exodata.cite('apa')}" in README
+
+
+def test_readme_command_table_lists_every_command():
+    from exodata.cli import COMMANDS
+
+    table = README.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| `exodata (\w+)", table, flags=re.M)
+    assert sorted(set(listed)) == sorted(COMMANDS)
