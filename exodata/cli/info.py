@@ -10,7 +10,8 @@ import typer
 from exodata.cli._common import console as _console
 
 
-def command(path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package).")) -> None:
+def command(path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package).",
+                                                 show_default=False)) -> None:
     """Show the package version, its tables and their row counts."""
     from rich.table import Table
 

@@ -76,7 +76,6 @@ def command(
 ) -> None:
     """Write the release files of this version into --out: the data archive, wheel, sdist, SHA256SUMS and the
     Zenodo deposition metadata; with --upload, deposit them on Zenodo (a draft unless --publish)."""
-    from exodata.metadata.project import project
     from exodata.release.archive import ReleaseError, make_release
 
     root = Path(".")

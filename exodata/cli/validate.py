@@ -48,7 +48,8 @@ def command(
     elif problems:
         lines = [f"- {problem} [{problem.rule}]" if problem.rule else f"- {problem}" for problem in shown]
         if len(problems) > len(shown):
-            lines.append(f"- ... and {len(problems) - len(shown)} more (show more with --max-problems, all with --json)")
+            lines.append(f"- ... and {len(problems) - len(shown)} more (see more with --max-problems, all with "
+                         "--json)")
         _console(stderr=True).print(f"{result['checked']}: {len(problems)} problem(s)\n" + "\n".join(lines),
                                     markup=False)
     else:

@@ -79,7 +79,6 @@ def _items(test):
 def field_checks(field: Field) -> list[tuple[str, pa.Check]]:
     """The (rule name, pandera check) pairs of one column, in the order pandera numbers them."""
     import pandera.polars as pa
-    import polars as pl
 
     checks: list[tuple[str, pa.Check]] = []
     if field.pattern is not None:

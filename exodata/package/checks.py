@@ -332,7 +332,8 @@ class TableChecker:
                 message=f"offsets point at {row['found']!r} in {row['field']}, not at the mention text",
             ))
         if bad.height > 20:
-            issues.append(Problem(table=name, rule="offsets", message=f"... and {bad.height - 20} more offset mismatches"))
+            issues.append(Problem(table=name, rule="offsets",
+                                  message=f"... and {bad.height - 20} more offset mismatches"))
         return issues
 
     def agreement_issues(self, name: str, frame: pl.DataFrame) -> list[Problem]:

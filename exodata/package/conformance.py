@@ -312,7 +312,8 @@ def check(sources: Iterable[tuple[str, Any]], table_name: str, *, package: str |
         else:
             frame = as_polars(data)
         report.sources.append(label)
-        frame = frame.with_columns(pl.lit(label).alias(_FILE), pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(_ROW))
+        frame = frame.with_columns(pl.lit(label).alias(_FILE),
+                                   pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(_ROW))
         shared, found = _column_problems(frame, table, label, subset)
         report.problems += found
         if not shared:
