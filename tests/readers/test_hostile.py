@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exodata.ingest.model import RawRecord
-from exodata.ingest.readers._locate import MAX_EXPORT_CHARS, span_errors
+from exodata.ingest.readers._guard import MAX_EXPORT_CHARS
+from exodata.ingest.readers._locate import span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 READERS = ("medline", "pubmed_xml", "jats_xml", "csl_json", "ris", "bibtex")
