@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from exodata.corpus.merge import FORMAT_RANK
+from exodata.ingest import formats
 from exodata.ingest.staging import stage_job
 
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
 
     from exodata.ingest.staging import SOURCE_NUMBER, staged_schema
 
-    rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [], "rank": len(FORMAT_RANK),
-             "n_fields": 0, "n_authors": 0, "author_detail": 0, "n_affiliations": 0, "n_keywords": 0,
-             "n_funders": 0} for relative, reason in skipped]
+    rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [],
+             "rank": formats.trust_rank(None), "n_fields": 0, "n_authors": 0, "author_detail": 0,
+             "n_affiliations": 0, "n_keywords": 0, "n_funders": 0} for relative, reason in skipped]
     return (pl.DataFrame(rows, schema=staged_schema("records"))
             .with_columns(pl.lit(None, pl.Int64).alias(SOURCE_NUMBER)))  # never compiled: no staged rows
 

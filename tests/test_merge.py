@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
+from exodata.corpus.merge import PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
+from exodata.ingest import formats
 from exodata.ingest.model import Author, Record, Value
 
 
@@ -17,7 +18,7 @@ def members(*records):
     out = []
     for order, rec in enumerate(records):
         out.append(Member(
-            file=f"f{order}.txt", record=0, order=order, format=rec.format, rank=FORMAT_RANK[rec.format],
+            file=f"f{order}.txt", record=0, order=order, format=rec.format, rank=formats.trust_rank(rec.format),
             keys=[f"{k}:{v}" for k, v in match_keys(rec)], local_id=local_id(rec),
             values={c: rec.get(c) for c in PUBLICATION_COLUMNS},
             list_sizes={"authors": len(rec.authors), "affiliations": 0, "keywords": 0, "funders": 0},

@@ -4,9 +4,9 @@ Two records are the same work when they share a DOI, else a PMID or PMCID, else 
 title + year + first-author key (the keys are tried together: any shared key links records, so a record
 with a DOI and a PMID bridges one that has only the PMID); a record with none of these is identified by
 its content.  Within a group of duplicates the publication keeps, per column, the best-supported value:
-the one most records agree on, ties broken by the format's reliability (structured exports before scraped
-pages) and then by seed order.  Every kept value carries the spans of all records that support it;
-every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders)
+the one most records agree on, ties broken by the format's trust rank (declared in ``exodata.ingest.formats``:
+structured exports before scraped pages) and then by seed order.  Every kept value carries the spans of all
+records that support it; every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders)
 is kept whole from one record: the fullest, then the most trusted.
 
 Keys are computed per record in the workers (:func:`match_keys`); grouping (:func:`group_records`) and
@@ -25,12 +25,6 @@ from typing import Any
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
 from exodata.metadata.tables import CHILD_TABLES
-
-#: Lower rank = more trusted when records disagree.
-FORMAT_RANK = {name: rank for rank, name in enumerate((
-    "pubmed_xml", "medline", "jats_xml", "csl_json", "ris", "bibtex", "vufind_page", "wprim_page",
-    "aggregator_page",
-))}
 
 #: The publication columns a record can give (in table order), i.e. all but the id and the merge count.
 PUBLICATION_COLUMNS = tuple(c for c in TABLES["publications"].column_names

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from exodata.ingest import formats
 from exodata.ingest.decode import MAX_SEED_BYTES, decode, oversize_problem
 from exodata.ingest.model import RawRecord, Record
 from exodata.metadata.tables import ANNOTATED_FIELDS
@@ -140,15 +141,13 @@ def _compiled_records(raws: Iterable[RawRecord], file: str, fmt: str) -> Iterato
 
 def compile_text(text: str, file: str, sha256: str, encoding: str | None) -> SeedResult:
     """Detect the format of decoded seed text; its records are read, normalised and annotated lazily."""
-    from exodata.ingest.readers import detect, reader
-
-    fmt = detect(text)
+    fmt = formats.detect(text)
     if fmt is None:
         head = " ".join(text.strip().split())[:60]
         return _quarantined(file, sha256, encoding, None,
                             f"{file}: no reader accepts this file (starts with {head!r}); "
-                            "add a reader for its format or convert it to MEDLINE, RIS, BibTeX, CSL-JSON or XML")
-    return SeedResult(file, sha256, encoding, fmt, _compiled_records(reader(fmt).read(text), file, fmt))
+                            f"add a reader for its format or convert it to {formats.convert_to()}")
+    return SeedResult(file, sha256, encoding, fmt, _compiled_records(formats.reader(fmt).read(text), file, fmt))
 
 
 def read_seed(path: Path) -> tuple[bytes | None, str, str | None]:

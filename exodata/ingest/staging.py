@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 from exodata.ingest.compile import SeedResult, compile_file
-from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, local_id, match_keys
+from exodata.corpus.merge import PUBLICATION_COLUMNS, local_id, match_keys
+from exodata.ingest import formats
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
 from exodata.ingest.vocabulary.matcher import Mention
@@ -216,7 +217,7 @@ def stage(result: SeedResult, number: int | None = None) -> dict[str, pl.DataFra
     """
     spilled = number is not None
     out = {name: _Columns(name, spilled and name != "records") for name in ("records", *STAGED)}
-    rank = FORMAT_RANK.get(result.format or "", len(FORMAT_RANK))
+    rank = formats.trust_rank(result.format)
     common = {"file": result.file, "format": result.format, "encoding": result.encoding, "sha256": result.sha256,
               "rank": rank}
     for item in result.records:

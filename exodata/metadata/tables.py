@@ -7,6 +7,7 @@ schemas used for writing and ``docs/data-dictionary.md`` are all generated from 
 
 from __future__ import annotations
 
+from exodata.ingest import formats
 from exodata.metadata.classes import Field, ForeignKey, Rule, Table
 from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 
@@ -211,7 +212,8 @@ SEED_RECORDS = Table(
         _seed_file("Path of the seed file, relative to the seeds directory (POSIX separators)."),
         Field("record", "integer", "0-based index of the record inside the file (0 for single-record files).",
               required=True, minimum=0),
-        Field("format", "string", "The reader that handled it; null when no reader accepted the file."),
+        Field("format", "string", "The reader that handled it; null when no reader accepted the file.",
+              enum=formats.names()),
         Field("encoding", "string", "The text encoding the file was decoded from."),
         Field("sha256", "string", "sha256 of the file's bytes; null when the entry was not read as a file (a "
               "symbolic link, which is never followed).", pattern=r"^[0-9a-f]{64}$"),

@@ -6,7 +6,6 @@ the page layouts of the seeds and dev documents).
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
@@ -14,11 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exodata.ingest import formats
 from exodata.ingest.model import RawRecord
-from exodata.ingest.readers._locate import MAX_EXPORT_CHARS, span_errors
+from exodata.ingest.readers._guard import MAX_EXPORT_CHARS
+from exodata.ingest.readers._locate import span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
-READERS = ("medline", "pubmed_xml", "jats_xml", "csl_json", "ris", "bibtex")
+READERS = formats.names(formats.EXPORT)
 #: Which reader each export fixture belongs to (by suffix / name).
 OWN = {
     ".nbib": "medline",
@@ -35,7 +36,7 @@ def reader_of(path: Path) -> str:
 
 
 def load(name: str):
-    return importlib.import_module(f"exodata.ingest.readers.{name}")
+    return formats.reader(name)
 
 
 def export_fixtures() -> list[Path]:
@@ -214,6 +215,10 @@ OPENINGS = {
     "ris": "TY  - JOUR\nTI  - x\n",
     "bibtex": "@article{k, title = {x},\n",
 }
+
+
+def test_every_export_reader_has_an_opening():
+    assert set(OPENINGS) == set(READERS)
 
 
 @pytest.mark.parametrize("name", READERS)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exodata.ingest import formats
 from exodata.ingest.normalise import normalise_record
-from exodata.ingest.readers import aggregator_page, vufind_page, wprim_page
 from tests.normalise.goldcheck import (
     all_documents,
     layout_documents,
@@ -18,9 +18,14 @@ from tests.normalise.goldcheck import (
     value_span_mismatches,
 )
 
-#: reader, its layout in the gold files, and how many documents of it the gold and variant pages hold at least
-LAYOUTS = [(vufind_page, "a", 3), (wprim_page, "b", 7), (aggregator_page, "c", 3)]
+#: Each page format's layout in the gold files, and how many documents of it the gold and variant pages hold at least
+GOLD = {"vufind_page": ("a", 3), "wprim_page": ("b", 7), "aggregator_page": ("c", 3)}
+LAYOUTS = [(formats.reader(name), *GOLD[name]) for name in formats.names(formats.PAGE) if name in GOLD]
 IDS = [reader.FORMAT for reader, _, _ in LAYOUTS]
+
+
+def test_every_page_format_has_gold_documents_and_robustness_settings():
+    assert set(GOLD) == set(ROBUSTNESS) == set(formats.names(formats.PAGE))
 
 
 def _documents(gold_pairs, layout, at_least):

@@ -3,11 +3,11 @@ same paper read from several export formats giving the same normalised publicati
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
+from exodata.ingest import formats
 from exodata.ingest.normalise import normalise_record
 from exodata.ingest.readers import pubmed_xml as reader
 from exodata.ingest.readers._locate import span_errors
@@ -124,9 +124,10 @@ SAME_PAPER = [
 
 
 def test_one_paper_in_several_formats_normalises_alike():
+    assert {name for name, _, _ in SAME_PAPER} == set(formats.names(formats.EXPORT))
     seen = []
     for name, file, index in SAME_PAPER:
-        module = importlib.import_module(f"exodata.ingest.readers.{name}")
+        module = formats.reader(name)
         record = normalise_record(module.read((EXPORTS / file).read_text(encoding="utf-8"))[index])
         seen.append((name, record.get("doi"), record.get("title"), record.get("year"), record.get("volume"),
                      [(a.family_name, a.given_name) for a in record.authors][:2]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from exodata.ingest import formats
 from exodata.ingest.model import Affiliation, Author, Located, Problem, RawRecord, Record, Value
 from exodata.ingest.normalise.citations import Piece, parse_citation_line, parse_published_line, split_pages, year_of
 from exodata.ingest.normalise.countries import _country_in_clean_text, country_code
@@ -28,8 +29,6 @@ from exodata.ingest.normalise.text import clean_text, numbering_length, strip_tr
 
 _TEXT_FIELDS = ("title", "title_vernacular", "journal", "publisher", "abstract", "volume", "issue",
                 "first_page", "last_page")
-#: How each format orders an author name written without a comma (see split_author_name).
-_FAMILY_FIRST = {"medline": True, "wprim_page": False, "vufind_page": False}
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 
 
@@ -145,7 +144,7 @@ def _affiliations(b: _Builder) -> dict[int, int]:
 
 
 def _authors(b: _Builder, affiliation_positions: dict[int, int]) -> None:
-    family_first = _FAMILY_FIRST.get(b.raw.format)
+    family_first = formats.family_first(b.raw.format)
     for raw_author in b.raw.authors:
         loc = raw_author.name
         family, given = split_author_name(loc.value, family_first=family_first)

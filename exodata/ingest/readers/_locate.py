@@ -1,4 +1,4 @@
-"""Shared helpers for the export readers: find where a parsed value sits in the text, and refuse hostile input.
+"""Shared helpers for the export readers: find where a parsed value sits in the text, and parse XML safely.
 
 The parsers the readers build on (Biopython's Medline parser, rispy, bibtexparser, lxml, json) hand back values
 without their offsets.  Every value a reader emits must still be a :class:`~exodata.ingest.model.Located` slice of the
@@ -9,39 +9,14 @@ record, an element), never in the whole file, so that a string repeated in sever
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from exodata.ingest.model import Located, Problem, RawRecord
-
-#: Largest text an export reader will look at, in characters (the decoder already refuses files over 64 MiB;
-#: this keeps the slower pure-Python parsers, bibtexparser and rispy, well under a minute on any input).
-MAX_EXPORT_CHARS = 32 * 1024 * 1024
+from exodata.ingest.readers._guard import Part, Refused
 
 #: Deepest nesting of XML elements or JSON arrays/objects a reader accepts; real exports stay under 20.
 MAX_NESTING = 100
-
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def refusal(text: str) -> str | None:
-    """Why ``text`` must not be parsed at all (too large, or binary), or None when it may be."""
-    if len(text) > MAX_EXPORT_CHARS:
-        return f"text is {len(text)} characters, over the {MAX_EXPORT_CHARS}-character limit for export files"
-    head = text[:65536]
-    if "\x00" in head:
-        return f"binary content: NUL character at offset {head.index(chr(0))}; not a text export"
-    controls = len(_CONTROL.findall(head))
-    if controls > max(8, len(head) // 100):
-        return f"binary content: {controls} control characters in the first {len(head)} characters"
-    return None
-
-
-def refused_record(fmt: str, text: str, reason: str) -> RawRecord:
-    """One quarantined record standing for a whole text that could not be read."""
-    return RawRecord(format=fmt, index=0, span=(0, len(text)), quarantine=reason)
-
 
 def first_chars(text: str, count: int = 600) -> str:
     """The first ``count`` characters of ``text`` after leading white space and a byte-order mark."""
@@ -51,16 +26,6 @@ def first_chars(text: str, count: int = 600) -> str:
 def line_number(text: str, offset: int) -> int:
     """1-based line number of ``offset`` in ``text``."""
     return text.count("\n", 0, max(0, offset)) + 1
-
-
-class LineIndex:
-    """1-based line numbers of offsets in one text, by binary search (for files with many records)."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [found.end() for found in re.finditer("\n", text)]
-
-    def line(self, offset: int) -> int:
-        return bisect_right(self.starts, max(0, offset))
 
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -228,7 +193,7 @@ def nesting_depth_exceeds(text: str, openers: str, closers: str, limit: int = MA
 # references) with a parser that never resolves entities, loads DTDs or touches the network.
 
 
-class XmlRefused(Exception):
+class XmlRefused(Refused):
     """The XML must not be read at all (entity declarations, external references); the message says why."""
 
 
@@ -595,33 +560,10 @@ def located_values(text: str, entries: list[TagRow], values: list[str], problems
     return located
 
 
-def read_xml_records(text: str, fmt: str, tags: tuple[str, ...], noun: str, label: str,
-                     read_one: Callable[[str, int, XmlChunk, str], RawRecord]) -> list[RawRecord]:
-    """The ``read()`` of an XML format: one record per element named in ``tags``, parsed safely.
+def xml_parts(text: str, record_tags: tuple[str, ...]) -> list[Part]:
+    """The part of each element named in ``record_tags`` of the XML document ``text``, for the guarded read.
 
-    ``read_one(text, index, chunk, where)`` reads one parsed element; refused XML (entities, size), a file
-    that cannot be parsed at all, a broken element and a reader bug each become a quarantined record saying
-    where (``"<noun> N (line L)"``) and why.  The caller has already checked ``accepts``.
+    Each part's content is its :class:`XmlChunk`; an element that did not parse is a broken part saying why.
+    Raises XmlRefused (a :class:`~exodata.ingest.readers._guard.Refused`) when the document must not be read.
     """
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(fmt, text, reason)]
-    try:
-        chunks = xml_chunks(text, tags)
-    except XmlRefused as refused:
-        return [refused_record(fmt, text, str(refused))]
-    except Exception as err:  # never raise: a whole-file failure is one quarantined record
-        return [refused_record(fmt, text, f"{label} could not be read: {type(err).__name__}: {err}")]
-    records = []
-    lines = LineIndex(text)
-    for index, chunk in enumerate(chunks):
-        where = f"{noun} {index + 1} (line {lines.line(chunk.start)})"
-        if chunk.error is not None:
-            records.append(RawRecord(fmt, index, (chunk.start, chunk.end), quarantine=f"{where}: {chunk.error}"))
-            continue
-        try:
-            records.append(read_one(text, index, chunk, where))
-        except Exception as err:
-            records.append(RawRecord(fmt, index, (chunk.start, chunk.end),
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+    return [Part(chunk.start, chunk.end, chunk, chunk.error) for chunk in xml_chunks(text, record_tags)]

@@ -1,26 +1,12 @@
-"""What every scraped-page reader shares: located non-blank lines, one record per page, never an exception."""
+"""What every scraped-page reader shares: the page's non-blank lines, located."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from exodata.ingest.model import Located, RawRecord
+from exodata.ingest.model import Located
 
 _LINE = re.compile(r"[^\r\n]+")
-
-
-def read_page(text: str, accepts: Callable[[str], bool], read_one: Callable[[str], RawRecord], fmt: str,
-              label: str) -> list[RawRecord]:
-    """``[read_one(text)]`` for a page of this layout, ``[]`` for other text; a reader bug becomes a quarantined
-    record that says where it broke (a reader never raises)."""
-    try:
-        if not accepts(text):
-            return []
-        return [read_one(text)]
-    except Exception as error:
-        return [RawRecord(format=fmt, index=0, span=(0, len(text)),
-                          quarantine=f"{label} could not be read ({type(error).__name__}: {error})")]
 
 
 def nonblank_lines(text: str) -> list[Located]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from exodata.ingest.model import Located, RawRecord
-from exodata.ingest.readers._page import nonblank_lines, read_page
+from exodata.ingest.readers._guard import Part, read_guarded
+from exodata.ingest.readers._page import nonblank_lines
 
 FORMAT = "aggregator_page"
 
@@ -53,11 +54,11 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of an aggregator fragment; quarantined when none of its sections has content."""
-    return read_page(text, accepts, _read, FORMAT, "aggregator fragment")
+    return read_guarded(text, FORMAT, accepts, _read)
 
 
-def _read(text: str) -> RawRecord:
-    record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
+def _read(text: str, part: Part) -> RawRecord:
+    record = RawRecord(FORMAT, part.index, part.span)
     sections: list[tuple[str, Located, list[Located]]] = []
     for line in nonblank_lines(text):
         heading = _heading(line)

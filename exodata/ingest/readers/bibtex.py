@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
-from exodata.ingest.readers._locate import first_chars, refusal, refused_record, year_in
+from exodata.ingest.readers._guard import Part, Refused, read_guarded
+from exodata.ingest.readers._locate import first_chars, year_in
 
 FORMAT = "bibtex"
 
@@ -34,11 +35,12 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """One record per entry, in file order; blocks bibtexparser could not parse come back quarantined."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(FORMAT, text, reason)]
+    return read_guarded(text, FORMAT, accepts, _read_entry, _entry_parts, noun="entry")
+
+
+def _entry_parts(text: str) -> list[Part]:
+    """The part of each block bibtexparser found, in file order, the block as content; a block it could not
+    parse is a broken part.  Raises Refused when bibtexparser cannot read the file at all."""
     try:
         import logging
 
@@ -46,28 +48,18 @@ def read(text: str) -> list[RawRecord]:
 
         logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # failures are reported as quarantined records
         library = bibtexparser.parse_string(text)
-    except (Exception, RecursionError) as err:
-        return [refused_record(FORMAT, text, f"BibTeX could not be parsed: {type(err).__name__}: {err}")]
+    except Exception as err:  # RecursionError included
+        raise Refused(f"BibTeX could not be parsed: {type(err).__name__}: {err}") from err
     starts = _line_starts(text)
     blocks = [(block.start_line, block, False) for block in library.entries]
     blocks += [(block.start_line, block, True) for block in library.failed_blocks]
     blocks.sort(key=lambda item: item[0])
-    records = []
-    for index, (line, block, failed) in enumerate(blocks):
+    parts = []
+    for line, block, failed in blocks:
         start = _block_start(text, starts, block)
-        end = start + len(block.raw)
-        where = f"entry {index + 1} (line {line + 1})"
-        if failed:
-            error = _failure_reason(block)
-            records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"{where}: bibtexparser could not use this block: {error}"))
-            continue
-        try:
-            records.append(_read_entry(text, index, start, end, block, where))
-        except (Exception, RecursionError) as err:
-            records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+        broken = f"bibtexparser could not use this block: {_failure_reason(block)}" if failed else None
+        parts.append(Part(start, start + len(block.raw), block, broken, line=line + 1))
+    return parts
 
 
 def _failure_reason(block) -> str:
@@ -271,8 +263,9 @@ def _field_start(key: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(key) + r"\s*=", re.IGNORECASE)
 
 
-def _read_entry(text: str, index: int, start: int, end: int, entry, where: str) -> RawRecord:
-    record = RawRecord(FORMAT, index, (start, end))
+def _read_entry(text: str, part: Part) -> RawRecord:
+    start, end, entry, where = part.start, part.end, part.content, part.where
+    record = RawRecord(FORMAT, part.index, part.span)
     if entry.entry_type.lower() in _NOT_RECORDS:
         record.quarantine = f"{where}: @{entry.entry_type} is not a bibliographic entry"
         return record

@@ -12,15 +12,13 @@ import json
 import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.readers._guard import Part, Refused, read_guarded
 from exodata.ingest.readers._locate import (
-    LineIndex,
     MAX_NESTING,
     add_affiliation,
     first_chars,
     line_number,
     nesting_depth_exceeds,
-    refusal,
-    refused_record,
     year_in,
 )
 
@@ -244,54 +242,42 @@ def _may_nest_too_deep(text: str) -> bool:
 
 
 def _load_checked(text: str):
-    """(spanned JSON of ``text``, None) after the nesting pre-scan, or (None, why it cannot be read)."""
+    """The spanned JSON of ``text`` after the nesting pre-scan; raises Refused saying why it cannot be read."""
     deep = nesting_depth_exceeds(text, "[{", "]}") if _may_nest_too_deep(text) else None
     if deep is not None:
-        return None, (f"JSON nested deeper than {MAX_NESTING} levels at line {line_number(text, deep)}; "
+        raise Refused(f"JSON nested deeper than {MAX_NESTING} levels at line {line_number(text, deep)}; "
                       "refused (no CSL item nests so deep)")
     try:
-        return load_with_spans(text), None
+        return load_with_spans(text)
     except json.JSONDecodeError as err:
-        return None, f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        raise Refused(f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
     except (ValueError, RecursionError) as err:
-        return None, f"JSON could not be read: {type(err).__name__}: {err}"
+        raise Refused(f"JSON could not be read: {type(err).__name__}: {err}") from err
 
 
 def read(text: str) -> list[RawRecord]:
     """One record per CSL item; malformed or hostile JSON gives one quarantined record saying why."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(FORMAT, text, reason)]
+    return read_guarded(text, FORMAT, accepts, _read_item, _item_parts, noun="item")
+
+
+def _item_parts(text: str) -> list[Part]:
+    """The part of each CSL item, the item as content; an item that is not a JSON object is a broken part."""
     try:
         # Well-formed JSON no deeper than MAX_NESTING (every real export) is read at once: its nesting is the
         # one the pre-scan below would find, so the pre-scan, two regex passes over the whole text (8% of this
         # reader, measured), can only say "not too deep".  Anything else takes the checked way below.
         data = _load_spanned_fast(text, MAX_NESTING)
     except Exception:
-        data, refused = _load_checked(text)
-        if refused is not None:
-            return [refused_record(FORMAT, text, refused)]
-    items = data if isinstance(data, list) else [data]
-    records = []
-    lines = LineIndex(text)
-    for index, item in enumerate(items):
-        span = (getattr(item, "start", 0), getattr(item, "end", len(text)))
+        data = _load_checked(text)
+    parts = []
+    for item in data if isinstance(data, list) else [data]:
+        start, end = getattr(item, "start", 0), getattr(item, "end", len(text))
         if isinstance(item, _Str):
-            span = (span[0] - 1, span[1] + 1)  # the whole JSON string, quotes included
-        where = f"item {index + 1} (line {lines.line(span[0])})"
-        if not isinstance(item, dict):
-            records.append(RawRecord(FORMAT, index, span,
-                                     quarantine=f"{where}: a CSL item must be a JSON object, found "
-                                                f"{type(item).__name__.strip('_').lower() or 'value'}"))
-            continue
-        try:
-            records.append(_read_item(text, index, span, item, where))
-        except Exception as err:
-            records.append(RawRecord(FORMAT, index, span,
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+            start, end = start - 1, end + 1  # the whole JSON string, quotes included
+        broken = None if isinstance(item, dict) else (
+            f"a CSL item must be a JSON object, found {type(item).__name__.strip('_').lower() or 'value'}")
+        parts.append(Part(start, end, item, broken))
+    return parts
 
 
 def _located(text: str, value) -> Located | None:
@@ -335,8 +321,9 @@ def _year(text: str, item: dict) -> Located | None:
     return None
 
 
-def _read_item(text: str, index: int, span: tuple[int, int], item: dict, where: str) -> RawRecord:
-    record = RawRecord(FORMAT, index, span)
+def _read_item(text: str, part: Part) -> RawRecord:
+    item, where = part.content, part.where
+    record = RawRecord(FORMAT, part.index, part.span)
 
     def get(*keys: str) -> Located | None:
         for key in keys:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
     add_affiliation,
     attribute_value,
     content_value,
     first_chars,
-    read_xml_records,
+    xml_parts,
     year_in,
 )
 
@@ -37,9 +38,8 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """One record per ``<article>``; broken or refused XML gives quarantined records saying why."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    return read_xml_records(text, FORMAT, ("article",), "article", "JATS XML", _read_article)
+    return read_guarded(text, FORMAT, accepts, _read_article, lambda text: xml_parts(text, ("article",)),
+                        noun="article")
 
 
 def _children(element, name: str) -> list:
@@ -62,8 +62,9 @@ def _descendants(element, name: str) -> list:
     return list(element.iter(f"{{*}}{name}"))
 
 
-def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
-    record = RawRecord(FORMAT, index, (chunk.start, chunk.end))
+def _read_article(text: str, part: Part) -> RawRecord:
+    chunk, where = part.content, part.where
+    record = RawRecord(FORMAT, part.index, part.span)
     spans = chunk.spans
     root = chunk.element
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 import re
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
+from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
-    LineIndex,
     TagRow,
     add_affiliation,
     first_chars,
     located_values,
     looks_like_elocator,
-    refusal,
-    refused_record,
     strip_terminal_period,
     year_in,
 )
@@ -45,45 +43,31 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """Every MEDLINE record in ``text``; a record with stray lines or no PMID/title comes back quarantined."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(FORMAT, text, reason)]
-    records = []
-    lines = LineIndex(text)
-    for index, (start, end) in enumerate(_record_spans(text)):
-        where = f"record {index + 1} (line {lines.line(start)})"
-        try:
-            records.append(_read_record(text, index, start, end, where, lines.line(start)))
-        except Exception as err:  # a reader never raises: keep the record, say why it failed
-            records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+    return read_guarded(text, FORMAT, accepts, _read_record, _record_parts)
 
 
-def _record_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each record: runs of non-blank lines, split again at every ``PMID-`` line."""
-    spans: list[tuple[int, int]] = []
+def _record_parts(text: str) -> list[Part]:
+    """The part of each record: runs of non-blank lines, split again at every ``PMID-`` line."""
+    parts: list[Part] = []
     start = end = None
     offset = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         if not body.strip():
             if start is not None:
-                spans.append((start, end))
+                parts.append(Part(start, end))
                 start = None
         else:
             if start is not None and body.startswith("PMID"):
-                spans.append((start, end))
+                parts.append(Part(start, end))
                 start = None
             if start is None:
                 start = offset
             end = offset + len(body.rstrip())
         offset += len(line)
     if start is not None:
-        spans.append((start, end))
-    return spans
+        parts.append(Part(start, end))
+    return parts
 
 
 def _scan_raw(text: str, start: int, end: int, first_line: int) -> tuple[list[list], list[int]]:
@@ -188,8 +172,9 @@ def _marked_ids(values: list[Located], kind: str) -> list[Located]:
     return found
 
 
-def _read_record(text: str, index: int, start: int, end: int, where: str, first_line: int) -> RawRecord:
-    record = RawRecord(FORMAT, index, (start, end))
+def _read_record(text: str, part: Part) -> RawRecord:
+    start, end, where, first_line = part.start, part.end, part.where, part.line
+    record = RawRecord(FORMAT, part.index, part.span)
     found, stray = _scan_raw(text, start, end, first_line)
     if stray:
         snippet = text[start:end].splitlines()[stray[0] - first_line][:60]

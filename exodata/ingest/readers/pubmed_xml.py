@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
     content_value,
     first_chars,
     local_name,
     looks_like_elocator,
-    read_xml_records,
     strip_terminal_period,
+    xml_parts,
     year_in,
 )
 
@@ -35,9 +36,8 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """One record per PubmedArticle; broken or refused XML gives quarantined records saying why."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    return read_xml_records(text, FORMAT, ("PubmedArticle", "PubmedBookArticle"), "record", "PubMed XML", _read_article)
+    return read_guarded(text, FORMAT, accepts, _read_article,
+                        lambda text: xml_parts(text, ("PubmedArticle", "PubmedBookArticle")))
 
 
 def _paths(citation: str, article: str) -> dict[str, tuple[str, ...]]:
@@ -140,9 +140,9 @@ class _Article:
         return None
 
 
-def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
-    record = RawRecord(FORMAT, index, (chunk.start, chunk.end))
-    doc = _Article(text, chunk)
+def _read_article(text: str, part: Part) -> RawRecord:
+    record = RawRecord(FORMAT, part.index, part.span)
+    doc = _Article(text, part.content)
     paths = _BOOK_PATHS if local_name(doc.root) == "PubmedBookArticle" else _JOURNAL_PATHS
 
     title = doc.first(paths["title"])
@@ -166,7 +166,7 @@ def _read_article(text: str, index: int, chunk, where: str) -> RawRecord:
         if found and all(found.value != known.value for known in record.funders):
             record.funders.append(found)
     if "pmid" not in record.fields and "title" not in record.fields:
-        record.quarantine = f"{where}: no PMID and no ArticleTitle; nothing identifies this record"
+        record.quarantine = f"{part.where}: no PMID and no ArticleTitle; nothing identifies this record"
     return record
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
+from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
-    LineIndex,
     TagRow,
     add_affiliation,
     first_chars,
     located_values,
-    refusal,
-    refused_record,
     year_in,
 )
 
@@ -41,27 +39,16 @@ def accepts(text: str) -> bool:
 
 def read(text: str) -> list[RawRecord]:
     """Every TY...ER record in ``text``, in order; stray text between records comes back quarantined."""
-    if not accepts(text):
-        return []  # not this format at all: detection decides, nothing to quarantine here
-    reason = refusal(text)
-    if reason is not None:
-        return [refused_record(FORMAT, text, reason)]
-    records = []
-    lines = LineIndex(text)
+    return read_guarded(text, FORMAT, accepts, _read_record, _record_parts)
+
+
+def _record_parts(text: str) -> list[Part]:
+    """The part of each record, its tag rows as content; a run of stray text is a broken part."""
+    parts = []
     for start, end, entries, stray in _records(text):
-        index = len(records)
-        where = f"record {index + 1} (line {lines.line(start)})"
-        if stray:
-            records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"{where}: text outside any 'TY  - ' ... 'ER  - ' record: "
-                                                f"{text[start:end][:60]!r}"))
-            continue
-        try:
-            records.append(_read_record(text, index, start, end, entries, where))
-        except Exception as err:
-            records.append(RawRecord(FORMAT, index, (start, end),
-                                     quarantine=f"{where}: could not be read: {type(err).__name__}: {err}"))
-    return records
+        broken = f"text outside any 'TY  - ' ... 'ER  - ' record: {text[start:end][:60]!r}" if stray else None
+        parts.append(Part(start, end, entries, broken))
+    return parts
 
 
 def _records(text: str) -> list[tuple[int, int, list[TagRow], bool]]:
@@ -139,8 +126,9 @@ def _rispy_values(record_text: str) -> dict[str, list[str]]:
     return values
 
 
-def _read_record(text: str, index: int, start: int, end: int, entries: list[TagRow], where: str) -> RawRecord:
-    record = RawRecord(FORMAT, index, (start, end))
+def _read_record(text: str, part: Part) -> RawRecord:
+    start, end, entries, where = part.start, part.end, part.content, part.where
+    record = RawRecord(FORMAT, part.index, part.span)
     if not entries or entries[-1][0] != "ER":
         record.problems.append(Problem(f"{where}: no 'ER  - ' line closes this record", start,
                                        entries[0][3] if entries else None))

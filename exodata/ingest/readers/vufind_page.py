@@ -17,7 +17,8 @@ import re
 import unicodedata
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
-from exodata.ingest.readers._page import nonblank_lines, read_page
+from exodata.ingest.readers._guard import Part, read_guarded
+from exodata.ingest.readers._page import nonblank_lines
 
 FORMAT = "vufind_page"
 
@@ -108,11 +109,11 @@ def _split_authors(value: Located, spanish: bool) -> list[Located]:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of a VuFind page; quarantined when the page has no title line."""
-    return read_page(text, accepts, _read, FORMAT, "VuFind page")
+    return read_guarded(text, FORMAT, accepts, _read)
 
 
-def _read(text: str) -> RawRecord:
-    record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
+def _read(text: str, part: Part) -> RawRecord:
+    record = RawRecord(FORMAT, part.index, part.span)
     lines = nonblank_lines(text)
     head: list[Located] = []
     fields: list[tuple[str, list[Located]]] = []

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
-from exodata.ingest.readers._page import nonblank_lines, read_page
+from exodata.ingest.readers._guard import Part, read_guarded
+from exodata.ingest.readers._page import nonblank_lines
 
 FORMAT = "wprim_page"
 
@@ -152,11 +153,11 @@ def _read_from(record: RawRecord, section: _Section) -> None:
 
 def read(text: str) -> list[RawRecord]:
     """The one record of a WPRIM page; quarantined when it has no English title line."""
-    return read_page(text, accepts, _read, FORMAT, "WPRIM page")
+    return read_guarded(text, FORMAT, accepts, _read)
 
 
-def _read(text: str) -> RawRecord:
-    record = RawRecord(format=FORMAT, index=0, span=(0, len(text)))
+def _read(text: str, part: Part) -> RawRecord:
+    record = RawRecord(FORMAT, part.index, part.span)
     head, sections = _sections(nonblank_lines(text))
     title_lines: list[Located] = []
     for line in head:
