@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
+from exodata.corpus.keys import local_id, match_keys
+from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, Member, group_records, merge_group
 from exodata.ingest.model import Author, Record, Value
 
 

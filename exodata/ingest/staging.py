@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 from exodata.ingest.compile import SeedResult, compile_file
-from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS, local_id, match_keys
+from exodata.corpus.keys import local_id, match_keys
+from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
 from exodata.ingest.vocabulary.matcher import Mention
