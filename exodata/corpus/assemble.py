@@ -19,6 +19,7 @@ from exodata.ingest.staging import SOURCE, SOURCE_NUMBER, STAGED
 from exodata.metadata import TABLES
 from exodata.metadata.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.metadata.arrow import polars_schema
+from exodata.metadata.order import sort_by_key
 
 if TYPE_CHECKING:
     import polars as pl
@@ -135,8 +136,6 @@ def concept_table() -> pl.DataFrame:
 
 def in_key_order(frame: FrameT, name: str) -> FrameT:
     """The contract's columns of table ``name``, rows sorted by its primary key: the order tables are written in."""
-    from exodata.package.writing import sort_by_key
-
     return sort_by_key(frame, TABLES[name])
 
 
