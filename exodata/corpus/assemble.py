@@ -14,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from exodata.corpus.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.ingest.staging import SOURCE, SOURCE_NUMBER, STAGED
+from exodata.corpus.merge import Member, MergedGroup, group_records, merge_group
+from exodata.ingest.staging import SOURCE, SOURCE_NUMBER
 from exodata.metadata import TABLES
-from exodata.metadata.tables import ANNOTATED_FIELDS, MENTION_FIELDS
+from exodata.metadata.tables import ANNOTATED_FIELDS, CHILD_TABLES, MENTION_FIELDS, MERGED_COLUMNS, MERGED_LISTS
 from exodata.metadata.arrow import polars_schema
+from exodata.metadata.classes import Kind
 from exodata.metadata.order import sort_by_key
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, li
         groups.setdefault(row["group"], []).append(Member(
             file=row["file"], record=row["record"], order=row["order"], format=row["format"], rank=row["rank"],
             keys=row["keys"], local_id=row["local_id"],
-            values={column: row[column] for column in PUBLICATION_COLUMNS},
-            list_sizes={name: row[f"n_{name}"] for name in LIST_TABLES}, author_detail=row["author_detail"]))
+            values={column: row[column] for column in MERGED_COLUMNS},
+            list_sizes={name: row[f"n_{name}"] for name in MERGED_LISTS}, author_detail=row["author_detail"]))
     return groups
 
 
@@ -59,10 +60,7 @@ def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
         ids.extend((m.file, m.record, group.publication_id) for m in group.members)
         for column, sources in group.supporters.items():
             kept_columns.extend((*source, column) for source in sources)
-        owners = dict(group.owners)
-        if owners.get("authors") is not None and owners.get("authors") == owners.get("affiliations"):
-            owners["author_affiliations"] = owners["authors"]  # markers only mean something within one record
-        kept_lists.extend((*source, table) for table, source in owners.items())
+        kept_lists.extend((*source, table) for table, source in group.owners.items())
         for field_name in ANNOTATED_FIELDS:
             if field_name in group.supporters:
                 kept_fields.append((*group.supporters[field_name][0], field_name))
@@ -82,7 +80,7 @@ def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.La
     import polars as pl
 
     lists, fields, columns = keep["lists"].lazy(), keep["fields"].lazy(), keep["columns"].lazy()
-    if name in LIST_TABLES or name == "author_affiliations":
+    if TABLES[name].kind is Kind.CHILD_LIST:
         return rows.join(lists.filter(pl.col("table") == name).drop("table"), on=SOURCE_NUMBER, how="semi")
     if name in ("mentions", "vesicle_quantities"):
         return rows.join(fields, on=[SOURCE_NUMBER, "field"], how="semi")
@@ -139,8 +137,6 @@ def in_key_order(frame: FrameT, name: str) -> FrameT:
     return sort_by_key(frame, TABLES[name])
 
 
-#: The tables assembled from staged rows of every record (and split into parts when long), in the order built.
-CHILD_TABLES = STAGED[1:]
 #: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
 #: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
 PART_ROWS = 1_000_000

@@ -6,11 +6,13 @@ with a DOI and a PMID bridges one that has only the PMID); a record with none of
 its content.  Within a group of duplicates the publication keeps, per column, the best-supported value:
 the one most records agree on, ties broken by the format's reliability (structured exports before scraped
 pages) and then by seed order.  Every kept value carries the spans of all records that support it;
-every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders)
+every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders...)
 is kept whole from one record: the fullest, then the most trusted.
 
 Keys are computed per record in the workers (:mod:`exodata.corpus.keys`); grouping (:func:`group_records`)
-and the choice within a group (:func:`merge_group`) see only those keys and small per-record summaries.
+and the choice within a group (:func:`merge_group`) see only those keys and small per-record summaries.  The
+lists are the child list tables the schema source declares (:data:`~exodata.metadata.tables.MERGED_LISTS`;
+one that follows others, such as ``author_affiliations``, is kept when one record owns them all).
 """
 
 from __future__ import annotations
@@ -19,19 +21,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from exodata.metadata import TABLES
-from exodata.metadata.tables import CHILD_TABLES
+from exodata.metadata.tables import FOLLOWING_LISTS, MERGED_COLUMNS, MERGED_LISTS
 
 #: Lower rank = more trusted when records disagree.
 FORMAT_RANK = {name: rank for rank, name in enumerate((
     "pubmed_xml", "medline", "jats_xml", "csl_json", "ris", "bibtex", "vufind_page", "wprim_page",
     "aggregator_page",
 ))}
-
-#: The publication columns a record can give (in table order), i.e. all but the id and the merge count.
-PUBLICATION_COLUMNS = tuple(c for c in TABLES["publications"].column_names
-                            if c not in ("publication_id", "record_count"))
-LIST_TABLES = CHILD_TABLES  # each kept whole from one record of a duplicate group
 
 #: Identifier kinds of which one work has exactly one value, strongest first.
 EXCLUSIVE_KEYS = ("doi", "pmid", "pmcid")
@@ -128,7 +124,7 @@ def merge_group(members: list[Member]) -> MergedGroup:
     """Choose the kept value of every column, the list owners and the primary record of a duplicate group."""
     primary = min(members, key=lambda m: (-sum(v is not None for v in m.values.values()), m.order))
     group = MergedGroup("", primary, members)
-    for column in PUBLICATION_COLUMNS:
+    for column in MERGED_COLUMNS:
         given = [(m.values[column], m) for m in members if m.values.get(column) is not None]
         if not given:
             continue
@@ -141,12 +137,16 @@ def merge_group(members: list[Member]) -> MergedGroup:
         supporters = sorted((m for value, m in given if value == kept), key=lambda m: m.trust)
         group.supporters[column] = [m.source for m in supporters]
         group.conflicts.extend((column, kept, value, m) for value, m in given if value != kept)
-    for name in LIST_TABLES:
+    for name in MERGED_LISTS:
         having = [m for m in members if m.list_sizes[name]]
         if having:
             detail = (lambda m: m.author_detail) if name == "authors" else (lambda m: 0)
             owner = min(having, key=lambda m: (-m.list_sizes[name], -detail(m), m.trust))
             group.owners[name] = owner.source
+    for name, followed in FOLLOWING_LISTS.items():  # kept when one record's lists of them all are kept
+        sources = {group.owners.get(table) for table in followed}
+        if len(sources) == 1 and None not in sources:
+            group.owners[name] = sources.pop()
     for name in ("doi", "pmid", "pmcid"):
         if name in group.values:
             group.publication_id = f"{name}:{group.values[name]}"

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from exodata.ingest.compile import SeedResult, compile_file
 from exodata.corpus.keys import local_id, match_keys
-from exodata.corpus.merge import FORMAT_RANK, PUBLICATION_COLUMNS
+from exodata.corpus.merge import FORMAT_RANK
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
+from exodata.metadata.tables import MERGED_COLUMNS
 from exodata.ingest.vocabulary.matcher import Mention
 from exodata.ingest.vocabulary.quantities import Quantity
 
@@ -170,7 +171,7 @@ def _string_lists(cells: list[list[str]]):
 def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns], src: dict) -> None:
     """Add one compiled record's rows to every staged table; ``src`` names the record (the columns of it a
     table has: extra keywords are not columns of that table and are ignored)."""
-    out["publications"].extend(1, publication_id=pid, **{c: record.get(c) for c in PUBLICATION_COLUMNS}, **src)
+    out["publications"].extend(1, publication_id=pid, **{c: record.get(c) for c in MERGED_COLUMNS}, **src)
     spans = [("publications", column, 0, value.start, value.end) for column, value in record.fields.items()]
     authors = record.authors
     out["authors"].extend(len(authors), publication_id=pid, position=[a.position for a in authors],
