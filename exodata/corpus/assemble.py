@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from exodata.corpus.merge import Member, MergedGroup, group_records, merge_group
-from exodata.ingest.staging import SOURCE, SOURCE_NUMBER
+from exodata.ingest.staging import LIST_SIZES, SOURCE, SOURCE_NUMBER
 from exodata.metadata import TABLES
-from exodata.metadata.tables import ANNOTATED_FIELDS, CHILD_TABLES, MENTION_FIELDS, MERGED_COLUMNS, MERGED_LISTS
+from exodata.metadata.tables import ANNOTATED_FIELDS, CHILD_TABLES, MENTION_FIELDS, MERGED_COLUMNS
 from exodata.metadata.arrow import polars_schema
 from exodata.metadata.classes import Kind
 from exodata.metadata.order import sort_by_key
@@ -47,7 +47,7 @@ def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, li
             file=row["file"], record=row["record"], order=row["order"], format=row["format"], rank=row["rank"],
             keys=row["keys"], local_id=row["local_id"],
             values={column: row[column] for column in MERGED_COLUMNS},
-            list_sizes={name: row[f"n_{name}"] for name in MERGED_LISTS}, author_detail=row["author_detail"]))
+            list_sizes={name: row[column] for name, column in LIST_SIZES.items()}, author_detail=row["author_detail"]))
     return groups
 
 
