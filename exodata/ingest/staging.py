@@ -41,7 +41,7 @@ SOURCE_NUMBER = "src"
 STAGED = of_kind(*STAGED_KINDS)
 #: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill`): the source record
 #: itself; a child table's ``publication_id`` (the assembly gives each row its record's final publication id);
-#: provenance's own copy of the source record (:func:`exodata.corpus.assemble.with_source_columns`).
+#: provenance's own copy of the source record (:func:`exodata.corpus.parts.with_source_columns`).
 NOT_SPILLED = {
     **{name: (*SOURCE, "publication_id") for name in CHILD_TABLES},
     "provenance": (*SOURCE, "publication_id", "file", "record"),
