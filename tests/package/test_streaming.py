@@ -17,24 +17,9 @@ from exodata.build import build, read_ahead
 from exodata.package.checks import TableChecker
 from exodata.ingest.staging import SOURCE_NUMBER, stage_job
 from exodata.metadata import TABLES
-from exodata.metadata.tables import DEPENDENCY_ORDER, OFFSET_TARGETS
 from tests.conftest import REPO
 
 EXPORTS = REPO / "tests" / "data" / "exports"
-
-
-def test_dependency_order_lists_every_table_after_the_tables_it_points_into():
-    assert sorted(DEPENDENCY_ORDER) == sorted(TABLES)
-    for position, name in enumerate(DEPENDENCY_ORDER):
-        parents = ({fk.resource for fk in TABLES[name].foreign_keys} | set(OFFSET_TARGETS.get(name, ()))) - {name}
-        assert parents <= set(DEPENDENCY_ORDER[:position]), name
-
-
-def test_a_build_takes_the_tables_in_dependency_order(tmp_path):
-    stages = []
-    build(EXPORTS, tmp_path, on_stage=stages.append)
-    names = [text.split()[3] for text in stages if text.startswith("checking and writing ")]
-    assert list(dict.fromkeys(names)) == list(DEPENDENCY_ORDER)
 
 
 def test_the_checker_refuses_a_table_before_its_parent():
