@@ -5,7 +5,7 @@ from __future__ import annotations
 from exodata.corpus.keys import local_id, match_keys
 from exodata.corpus.merge import FORMAT_RANK, Member, group_records, merge_group
 from exodata.ingest.model import Author, Record, Value
-from exodata.metadata.tables import MERGED_COLUMNS
+from exodata.metadata.tables import MERGED_COLUMNS, MERGED_LISTS
 
 
 def record(fmt="ris", authors=(), **fields):
@@ -22,7 +22,7 @@ def members(*records):
             file=f"f{order}.txt", record=0, order=order, format=rec.format, rank=FORMAT_RANK[rec.format],
             keys=[f"{k}:{v}" for k, v in match_keys(rec)], local_id=local_id(rec),
             values={c: rec.get(c) for c in MERGED_COLUMNS},
-            list_sizes={"authors": len(rec.authors), "affiliations": 0, "keywords": 0, "funders": 0},
+            list_sizes={**dict.fromkeys(MERGED_LISTS, 0), "authors": len(rec.authors)},
             author_detail=sum(len(a.given_name or "") for a in rec.authors)))
     return out
 

@@ -138,8 +138,8 @@ def test_a_table_refuses_options_its_kind_does_not_take(options):
 def test_a_list_that_follows_others_is_kept_only_with_one_record_owning_them_all():
     def member(order, authors, affiliations):
         return Member(file=f"f{order}", record=0, order=order, format="ris", rank=0, keys=[], local_id=f"pmid:{order}",
-                      values={}, list_sizes={"authors": authors, "affiliations": affiliations, "keywords": 0,
-                                             "funders": 0}, author_detail=0)
+                      values={}, list_sizes={**dict.fromkeys(MERGED_LISTS, 0), "authors": authors,
+                                             "affiliations": affiliations}, author_detail=0)
 
     same = merge_group([member(0, 3, 2), member(1, 2, 1)])
     assert same.owners["author_affiliations"] == same.owners["authors"] == ("f0", 0)
