@@ -36,6 +36,7 @@ TABLES: dict[str, Table] = {}
 
 
 def _declare(table: Table) -> Table:
+    """Add ``table`` to :data:`TABLES`: a table is listed where it is declared, and nowhere else."""
     TABLES[table.name] = table
     return table
 
