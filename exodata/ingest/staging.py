@@ -176,13 +176,17 @@ def _record_rows(record: Record, out: dict[str, _Columns], /, **shared) -> dict[
     """Add one compiled record's rows to every staged table: each extractor's rows, and the spans they give
     as provenance rows; ``shared`` are the columns every row of the record has (the columns of them a table
     has: the rest are ignored).  Returns how many rows each extractor gave."""
-    counts = {}
+    counts: dict[str, int] = {}
+    traced: list[str] = []  # the provenance rows' table, and their spans: added once, not once per table
+    spans: list[tuple[str, int, int, int]] = []
     for name, extract in EXTRACTORS.items():
         rows = extract(record)
         out[name].extend(rows.count, **rows.columns, **shared)
         if rows.spans:
-            out["provenance"].extend(len(rows.spans), table=name, **columns_of(rows.spans, _SPAN_FIELDS), **shared)
+            traced += [name] * len(rows.spans)
+            spans += rows.spans
         counts[name] = rows.count
+    out["provenance"].extend(len(spans), table=traced, **columns_of(spans, _SPAN_FIELDS), **shared)
     return counts
 
 
