@@ -74,11 +74,10 @@ def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
     """The ``records`` staging rows of entries that were not read."""
     import polars as pl
 
-    from exodata.ingest.staging import SOURCE_NUMBER, staged_schema
+    from exodata.ingest.staging import FIGURES, SOURCE_NUMBER, staged_schema
 
     rows = [{"file": relative, "record": 0, "status": "quarantined", "reason": reason, "keys": [],
-             "rank": formats.trust_rank(None), "n_fields": 0, "n_authors": 0, "author_detail": 0,
-             "n_affiliations": 0, "n_keywords": 0, "n_funders": 0} for relative, reason in skipped]
+             "rank": formats.trust_rank(None), **dict.fromkeys(FIGURES, 0)} for relative, reason in skipped]
     return (pl.DataFrame(rows, schema=staged_schema("records"))
             .with_columns(pl.lit(None, pl.Int64).alias(SOURCE_NUMBER)))  # never compiled: no staged rows
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from exodata.corpus.merge import PUBLICATION_COLUMNS, Member, group_records, local_id, match_keys, merge_group
+from exodata.corpus.keys import local_id, match_keys
+from exodata.corpus.merge import Member, group_records, merge_group
 from exodata.ingest import formats
 from exodata.ingest.model import Author, Record, Value
+from exodata.metadata.tables import MERGED_COLUMNS, MERGED_LISTS
 
 
 def record(fmt="ris", authors=(), **fields):
@@ -20,8 +22,8 @@ def members(*records):
         out.append(Member(
             file=f"f{order}.txt", record=0, order=order, format=rec.format, rank=formats.trust_rank(rec.format),
             keys=[f"{k}:{v}" for k, v in match_keys(rec)], local_id=local_id(rec),
-            values={c: rec.get(c) for c in PUBLICATION_COLUMNS},
-            list_sizes={"authors": len(rec.authors), "affiliations": 0, "keywords": 0, "funders": 0},
+            values={c: rec.get(c) for c in MERGED_COLUMNS},
+            list_sizes={**dict.fromkeys(MERGED_LISTS, 0), "authors": len(rec.authors)},
             author_detail=sum(len(a.given_name or "") for a in rec.authors)))
     return out
 

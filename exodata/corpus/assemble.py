@@ -3,34 +3,44 @@
 Columnar on purpose: the staged rows of all seeds are concatenated once, records are grouped by their match
 keys, and only groups of duplicates (usually a few percent) go through the Python merge of
 :mod:`exodata.corpus.merge`.  Its decisions come back as small "keep" frames (which record supplies which column,
-which list, which field's mentions), and every table is then one filter and one id mapping away from
+which list, which field's rows), and every table is then one filter and one id mapping away from
 its final form.  Memory is bounded by the output tables, never by Python objects per record.
+
+Tables are made in :data:`~exodata.metadata.tables.DEPENDENCY_ORDER`, each as its declared kind says
+(:class:`~exodata.metadata.classes.Kind`): a child table from its spill files, a long one in parts, the
+others from the merged corpus; a derived table from each part of its source, right after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from exodata.corpus.merge import LIST_TABLES, PUBLICATION_COLUMNS, Member, MergedGroup, group_records, merge_group
-from exodata.ingest.staging import SOURCE, SOURCE_NUMBER, STAGED
+from exodata.corpus.merge import Member, MergedGroup, group_records, merge_group
+from exodata.corpus.parts import scan_staged, split_table, table_parts, with_source_columns
+from exodata.ingest.staging import LIST_SIZES, SOURCE, SOURCE_NUMBER
 from exodata.metadata import TABLES
-from exodata.metadata.tables import ANNOTATED_FIELDS, MENTION_FIELDS
 from exodata.metadata.arrow import polars_schema
+from exodata.metadata.classes import CHILD_KINDS, Kind
+from exodata.metadata.order import sort_by_key
+from exodata.metadata.tables import (CHILD_TABLES, DEPENDENCY_ORDER, LIST_ITEM_FIELDS, MENTION_FIELDS,
+                                     MERGED_COLUMNS, of_kind)
 
 if TYPE_CHECKING:
     import polars as pl
-
-FrameT = TypeVar("FrameT", "pl.DataFrame", "pl.LazyFrame")
-
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
     import polars as pl
 
     return pl.DataFrame(rows, schema=polars_schema(TABLES[name]), orient="row")
+
+
+def _in_key_order(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """The contract's columns of table ``name``, rows sorted by its primary key: the order tables are written in."""
+    return sort_by_key(frame, TABLES[name])
 
 
 def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, list[Member]]:
@@ -43,14 +53,15 @@ def _members(compiled: pl.DataFrame, publications: pl.LazyFrame) -> dict[int, li
     for row in multi.sort("order").iter_rows(named=True):
         groups.setdefault(row["group"], []).append(Member(
             file=row["file"], record=row["record"], order=row["order"], format=row["format"], rank=row["rank"],
-            keys=row["keys"], local_id=row["local_id"],
-            values={column: row[column] for column in PUBLICATION_COLUMNS},
-            list_sizes={name: row[f"n_{name}"] for name in LIST_TABLES}, author_detail=row["author_detail"]))
+            keys=row["keys"], local_id=row["local_id"], values={column: row[column] for column in MERGED_COLUMNS},
+            list_sizes={name: row[column] for name, column in LIST_SIZES.items()}, author_detail=row["author_detail"]))
     return groups
 
 
 def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
-    """What the merge keeps of each duplicate group's records, as frames to filter the staged rows with."""
+    """What the merge keeps of each duplicate group's records, as frames to filter the staged rows with: the
+    records supporting each kept column (``columns``), owning each kept list (``lists``), and giving each kept
+    field's rows (``fields``: a column's from its most trusted supporter, a list item's with the list)."""
     import polars as pl
 
     ids, kept_columns, kept_lists, kept_fields = [], [], [], []
@@ -58,15 +69,10 @@ def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
         ids.extend((m.file, m.record, group.publication_id) for m in group.members)
         for column, sources in group.supporters.items():
             kept_columns.extend((*source, column) for source in sources)
-        owners = dict(group.owners)
-        if owners.get("authors") is not None and owners.get("authors") == owners.get("affiliations"):
-            owners["author_affiliations"] = owners["authors"]  # markers only mean something within one record
-        kept_lists.extend((*source, table) for table, source in owners.items())
-        for field_name in ANNOTATED_FIELDS:
-            if field_name in group.supporters:
-                kept_fields.append((*group.supporters[field_name][0], field_name))
-        if "keywords" in group.owners:
-            kept_fields.append((*group.owners["keywords"], "keyword"))
+            kept_fields.append((*sources[0], column))
+        kept_lists.extend((*source, table) for table, source in group.owners.items())
+        kept_fields.extend((*group.owners[table], field_name) for field_name, table in LIST_ITEM_FIELDS.items()
+                           if table in group.owners)
     source = {"src_file": pl.String, "src_record": pl.Int64}
     return {
         "ids": pl.DataFrame(ids, schema={**source, "merged_id": pl.String}, orient="row"),
@@ -77,20 +83,21 @@ def _decisions(merged: list[MergedGroup]) -> dict[str, pl.DataFrame]:
 
 
 def _keep(name: str, rows: pl.LazyFrame, keep: dict[str, pl.DataFrame]) -> pl.LazyFrame:
-    """The staged rows of one table that the merge keeps for the records of duplicate groups."""
+    """The staged rows of child table ``name`` that the merge keeps for the records of duplicate groups."""
     import polars as pl
 
     lists, fields, columns = keep["lists"].lazy(), keep["fields"].lazy(), keep["columns"].lazy()
-    if name in LIST_TABLES or name == "author_affiliations":
+    kind = TABLES[name].kind
+    if kind is Kind.CHILD_LIST:
         return rows.join(lists.filter(pl.col("table") == name).drop("table"), on=SOURCE_NUMBER, how="semi")
-    if name in ("mentions", "vesicle_quantities"):
+    if kind is Kind.PER_FIELD:
         return rows.join(fields, on=[SOURCE_NUMBER, "field"], how="semi")
-    if name == "provenance":
+    if kind is Kind.PROVENANCE:
         values = rows.filter(pl.col("table") == "publications").join(columns, on=[SOURCE_NUMBER, "column"],
                                                                      how="semi")
         lists = rows.filter(pl.col("table") != "publications").join(lists, on=[SOURCE_NUMBER, "table"], how="semi")
         return pl.concat([values, lists])
-    raise KeyError(name)
+    raise ValueError(f"table {name} is {kind}, not a child table")
 
 
 def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
@@ -133,112 +140,148 @@ def concept_table() -> pl.DataFrame:
          c.note) for c in load_vocabulary()])
 
 
-def in_key_order(frame: FrameT, name: str) -> FrameT:
-    """The contract's columns of table ``name``, rows sorted by its primary key: the order tables are written in."""
-    from exodata.package.writing import sort_by_key
+def concept_table() -> pl.DataFrame:
+    """The curated vocabulary as the ``concepts`` table."""
+    from exodata.ingest.vocabulary import load_vocabulary
 
-    return sort_by_key(frame, TABLES[name])
-
-
-#: The tables assembled from staged rows of every record (and split into parts when long), in the order built.
-CHILD_TABLES = STAGED[1:]
-#: A child table with more staged rows than this is assembled (and checked and written) in parts, each holding
-#: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
-PART_ROWS = 1_000_000
-#: Spill files are read about this many (compressed) bytes at a time when a table is split into parts: larger
-#: batches cost memory and, measured at 100k records, time as well.
-SPLIT_BATCH_BYTES = 4 << 20
+    return _frame("concepts", [
+        (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
+         c.note) for c in load_vocabulary()])
 
 
-def part_bounds(publication_ids: pl.Series, rows: int) -> list[str]:
-    """The publication ids that split ``rows`` rows into parts of at most about :data:`PART_ROWS` rows, each
-    part holding an equal share of the publications: part ``k`` holds the ids in ``[bounds[k-1], bounds[k])``.
+#: Derived table → how it is made from one part of its source, given the vocabulary.
+DERIVATIONS: dict[str, Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]] = {
+    "publication_concepts": publication_concepts,
+}
 
-    Parts follow the sort order of the ids, so the parts of a table, each sorted by its primary key (which
-    starts with ``publication_id``), follow one another in key order: written one after the other they are
-    the table in key order.  The bounds depend only on the ids and the row count, so rebuilds split alike.
+
+#: Table → the derived tables made from each of its parts.
+_DERIVED_FROM = {name: tuple(derived for derived in of_kind(Kind.DERIVED) if TABLES[derived].derived_from == name)
+                 for name in TABLES}
+
+
+class _Corpus:
+    """The corpus once merged: every compiled record's final publication id and what the merge keeps of
+    duplicate groups; makes each table from it, as the table's kind says (:meth:`frames`).
+
+    Built from the concatenated ``records`` staging frame and the spill files of the other staged tables
+    (see :func:`exodata.ingest.staging.spill`); long child tables are split into parts through files in
+    ``workdir`` (without it, every table comes whole: see :mod:`exodata.corpus.parts`), in a background thread
+    from the start (:meth:`close` stops it).
     """
-    ids = publication_ids.unique().sort()
-    count = min(-(-rows // PART_ROWS), ids.len())  # a part holds at least one publication
-    if count <= 1:
-        return []
-    return [ids[i * ids.len() // count] for i in range(1, count)]
 
+    def __init__(self, records: pl.DataFrame, staged: dict[str, list[Path]], workdir: Path | None) -> None:
+        import polars as pl
 
-def scan_staged(name: str, paths: list[Path]) -> pl.LazyFrame:
-    """A staged table's spill files as one lazy frame (an empty one, with the staged columns, for no file)."""
-    import polars as pl
+        records = records.with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
+        compiled = records.filter(pl.col("status") == "compiled")
+        compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
+        compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
+        self.staged = staged
+        self.publications = scan_staged("publications", staged.get("publications", []))
+        self.merged = [merge_group(members) for members in _members(compiled, self.publications).values()]
+        # the merge's decisions name records by (file, record); staged rows by their source number
+        numbers = compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"),
+                                  SOURCE_NUMBER)
+        self.keep = {name: frame.join(numbers, on=list(SOURCE), how="inner").drop(*SOURCE)
+                     for name, frame in _decisions(self.merged).items()}
 
-    from exodata.ingest.staging import spilled_schema
+        # every compiled record → its publication id (its own, unless a duplicate group was merged)
+        self.ids = (compiled.select(SOURCE_NUMBER, (pl.col("group_size") == 1).alias("single"), "local_id")
+                    .join(self.keep["ids"], on=SOURCE_NUMBER, how="left")
+                    .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
+                    .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
+        del compiled
+        self.owners = self.ids.select(SOURCE_NUMBER, "single", "final_id").sort(SOURCE_NUMBER)  # for with_owners
+        numbered = records.filter(pl.col(SOURCE_NUMBER).is_not_null()).select(
+            (pl.col(SOURCE_NUMBER) // (1 << 32)).alias("number"), "file").unique("number")
+        self.file_names = pl.Series("file", [None] * (int(numbered["number"].max() or 0) + 1), pl.String).scatter(
+            numbered["number"], numbered["file"]) if numbered.height else pl.Series("file", [], pl.String)
+        self.records: pl.DataFrame | None = records  # until the seed table is made
+        self.concepts: pl.DataFrame | None = None  # the vocabulary, once made: derived tables need it
 
-    if paths:
-        return pl.scan_ipc(paths)
-    return pl.LazyFrame(schema=spilled_schema(name))
+        # Long tables are split in a background thread from here on, one after the other, while the tables
+        # before them are assembled, checked and written: a split is a pass over a whole table's spill files,
+        # and done when its table's turn comes it kept the checker waiting (measured at 100k records: 1.5 s for
+        # provenance, 1.4 s for mentions).  A split holds a batch of rows at a time, so memory stays bounded.
+        self.splitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-split")
+        self.splits = {name: self.splitter.submit(split_table, name, staged.get(name, []), self.ids, workdir)
+                       for name in CHILD_TABLES}
 
+    def close(self) -> None:
+        """Stop the background splits (waiting for the one running)."""
+        self.splitter.shutdown(wait=True, cancel_futures=True)
 
-def _batches(paths: list[Path]) -> Iterator[list[Path]]:
-    """Consecutive runs of spill files of about :data:`SPLIT_BATCH_BYTES` together."""
-    batch: list[Path] = []
-    size = 0
-    for path in paths:
-        batch.append(path)
-        size += path.stat().st_size
-        if size >= SPLIT_BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+    def frames(self, name: str) -> Iterator[pl.DataFrame]:
+        """Table ``name`` as its kind makes it, sorted by primary key: one frame, or a long child table's parts."""
+        kind = TABLES[name].kind
+        if kind in CHILD_KINDS:
+            parts = table_parts(name, self.staged.get(name, []), self.splits[name].result(), self.owners)
+            yield from (self.child_table(name, rows) for rows in parts)
+        elif kind is Kind.PUBLICATION:
+            yield self.publication_table(name)
+        elif kind is Kind.VOCABULARY:
+            self.concepts = _in_key_order(concept_table(), name)
+            yield self.concepts
+        elif kind is Kind.SEED:
+            yield self.seed_table(name)
+        elif kind is Kind.MERGE:
+            yield self.conflict_table(name)
+        else:
+            raise ValueError(f"table {name} is {kind}: it is made from another table's parts, not on its own")
 
+    def derived(self, name: str, source: pl.DataFrame) -> pl.DataFrame:
+        """Derived table ``name`` of one part of its source, sorted by primary key."""
+        return _in_key_order(DERIVATIONS[name](source, self.concepts), name)
 
-def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` joined (inner) with ``owners`` on :data:`~exodata.ingest.staging.SOURCE_NUMBER`, which ``owners`` holds
-    once each, sorted.
+    def publication_table(self, name: str) -> pl.DataFrame:
+        """A single record's staged row, or a duplicate group's merged values, for each publication."""
+        import polars as pl
 
-    A binary search into the sorted owners and a gather, not a hash join: every batch of a split would build
-    the hash table of all the corpus's records again (measured at 100k records: 0.53 s of CPU for the
-    provenance split's 18 batches, 0.06 s this way).  Rows in the order given.
-    """
-    import polars as pl
+        columns = TABLES[name].column_names
+        singles = self.publications.join(self.ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
+        merged_rows = _frame(name, [
+            tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
+                  for c in columns) for group in self.merged])
+        return _in_key_order(pl.concat([
+            singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(columns).collect(), merged_rows]),
+            name)
 
-    if owners.height == 0:
-        return rows.clear().hstack(owners.drop(SOURCE_NUMBER).clear())
-    keys = owners.get_column(SOURCE_NUMBER)
-    wanted = rows.get_column(SOURCE_NUMBER)
-    at = keys.search_sorted(wanted, side="left").clip(upper_bound=keys.len() - 1)
-    found = (keys.gather(at) == wanted).fill_null(False)
-    return rows.filter(found).hstack(owners.drop(SOURCE_NUMBER).select(pl.all().gather(at.filter(found))))
+    def seed_table(self, name: str) -> pl.DataFrame:
+        """Every record read, with the publication it compiled or merged into (the records are let go after)."""
+        import polars as pl
 
+        records, self.records = self.records, None
+        duplicates = pl.DataFrame(
+            [(*source, reason) for group in self.merged for source, reason in group.duplicate_reasons.items()],
+            schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
+        return _in_key_order(
+            records.join(self.ids.select(SOURCE_NUMBER, "merged_id"), on=SOURCE_NUMBER, how="left")
+            .join(duplicates, on=["file", "record"], how="left")
+            .with_columns(
+                pl.coalesce("merged_id", "local_id").alias("publication_id"),
+                pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
+                .otherwise(pl.col("status")).alias("status"),
+                pl.coalesce("duplicate_reason", "reason").alias("reason")), name)
 
-def with_source_columns(rows: pl.DataFrame, files: pl.Series) -> pl.DataFrame:
-    """Provenance's ``file`` and ``record`` columns again, from the source number (``files[n]`` is the name of
-    file number ``n``): they were not spilled (see :data:`~exodata.ingest.staging.NOT_SPILLED`)."""
-    import polars as pl
+    def conflict_table(self, name: str) -> pl.DataFrame:
+        """Every value a duplicate record gave that differs from the kept one."""
+        return _in_key_order(_frame(name, [
+            (group.publication_id, column, str(kept), str(other), member.file, member.record)
+            for group in self.merged for column, kept, other, member in group.conflicts]), name)
 
-    number = rows.get_column(SOURCE_NUMBER)
-    return rows.with_columns(files.gather(number // (1 << 32)).alias("file"), (number % (1 << 32)).alias("record"))
+    def child_table(self, name: str, rows: pl.LazyFrame) -> pl.DataFrame:
+        """The final rows of one child table (or part): ``rows`` are its staged rows joined with the owners."""
+        import polars as pl
 
-
-def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: int,
-                     directory: Path) -> list[list[Path]]:
-    """Redistribute a staged table's rows by part (a shuffle): one pass over its spill files, a batch at a
-    time, joining each row with what ``owners`` says of its record (its part, whether it was merged, into
-    which publication), and writing each part's rows to
-    files of its own.  Each part is then read alone, instead of every part scanning the whole table.
-    """
-    import polars as pl
-
-    outputs: list[list[Path]] = [[] for _ in range(count)]
-    for number, batch in enumerate(_batches(paths)):
-        rows = with_owners(pl.scan_ipc(batch).collect(), owners)
-        for (part,), group in rows.partition_by("part", as_dict=True, include_key=False).items():
-            target = directory / name / f"part-{part:04d}" / f"{number:05d}.arrow"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # compressed like the spill files: uncompressed, provenance alone took 685 MB of temporary disk at
-            # 100k records (75 MB with lz4), for about 0.5 s less work
-            group.write_ipc(target, compression="lz4")
-            outputs[part].append(target)
+        rows = rows.collect()  # once: as a lazy plan read twice below, the spill files would be read twice
+        if TABLES[name].kind is Kind.PROVENANCE:
+            rows = with_source_columns(rows, self.file_names)
+        single = rows.get_column("single")
+        kept = pl.concat([rows.filter(single), _keep(name, rows.filter(~single).lazy(), self.keep).collect()])
         del rows
-    return outputs
+        return _in_key_order(
+            kept.rename({"final_id": "publication_id"}), name)  # child tables are spilled without it
 
 
 def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
@@ -246,116 +289,24 @@ def assemble(records: pl.DataFrame, staged: dict[str, list[Path]],
     """Every contract table in :data:`~exodata.metadata.tables.DEPENDENCY_ORDER`, from the staged rows of all seeds.
 
     ``records`` is the concatenated ``records`` staging frame; ``staged`` the spill files of the other staged
-    tables (see :func:`exodata.ingest.staging.spill`).  Long tables are split into parts through files in ``workdir``
-    (without it, every table comes whole).  Yields ``(table name, frame)``, each frame sorted by the
-    table's primary key.  A long child table comes as several consecutive frames (see :func:`part_bounds`), and
-    each ``publication_concepts`` part right after the ``mentions`` part it summarises: the caller checks and
-    writes each frame and lets it go before the next is built, so the build never holds a whole long table.
+    tables (see :func:`exodata.ingest.staging.spill`).  Long tables are split into parts through files in
+    ``workdir`` (without it, every table comes whole).  Yields ``(table name, frame)``, each frame sorted by the
+    table's primary key.  A long child table comes as several consecutive frames (see
+    :func:`~exodata.corpus.parts.part_bounds`), and each part of a derived table right after the part of its
+    source it is made from: the caller checks and writes each frame and lets it go before the next is built,
+    so the build never holds a whole long table.
     """
-    import polars as pl
-
-    records = records.with_row_index("order").with_columns(pl.col("order").cast(pl.Int64))
-    compiled = records.filter(pl.col("status") == "compiled")
-    compiled = compiled.with_columns(pl.Series("group", group_records(compiled["keys"].to_list()), pl.Int64))
-    compiled = compiled.with_columns(pl.len().over("group").cast(pl.Int64).alias("group_size"))
-    publications = scan_staged("publications", staged.get("publications", []))
-    merged = [merge_group(members) for members in _members(compiled, publications).values()]
-    # the merge's decisions name records by (file, record); staged rows by their source number
-    numbers = compiled.select(pl.col("file").alias("src_file"), pl.col("record").alias("src_record"), SOURCE_NUMBER)
-    keep = {name: frame.join(numbers, on=list(SOURCE), how="inner").drop(*SOURCE)
-            for name, frame in _decisions(merged).items()}
-
-    # every compiled record → its publication id (its own, unless a duplicate group was merged)
-    ids = (compiled.select(SOURCE_NUMBER, (pl.col("group_size") == 1).alias("single"), "local_id")
-           .join(keep["ids"], on=SOURCE_NUMBER, how="left")
-           .with_columns(pl.coalesce("merged_id", "local_id").alias("final_id"))
-           .select(SOURCE_NUMBER, "single", "merged_id", "final_id"))
-
-    owners = ids.select(SOURCE_NUMBER, "single", "final_id").sort(SOURCE_NUMBER)  # sorted for with_owners
-    numbered = records.filter(pl.col(SOURCE_NUMBER).is_not_null()).select(
-        (pl.col(SOURCE_NUMBER) // (1 << 32)).alias("number"), "file").unique("number")
-    file_names = pl.Series("file", [None] * (int(numbered["number"].max() or 0) + 1), pl.String).scatter(
-        numbered["number"], numbered["file"]) if numbered.height else pl.Series("file", [], pl.String)
-
-    def child_table(name: str, rows: pl.LazyFrame) -> pl.DataFrame:
-        """The final rows of one table (or part): ``rows`` are its staged rows joined with ``owners``."""
-        rows = rows.collect()  # once: as a lazy plan read twice below, the spill files would be read twice
-        if name == "provenance":
-            rows = with_source_columns(rows, file_names)
-        single = rows.get_column("single")
-        kept = pl.concat([rows.filter(single), _keep(name, rows.filter(~single).lazy(), keep).collect()])
-        del rows
-        return in_key_order(
-            kept.rename({"final_id": "publication_id"}), name)  # child tables are spilled without it
-
-    def split(name: str) -> list[list[Path]] | None:
-        """The spill files of table ``name`` split into parts (see :func:`part_bounds`), or None when it comes
-        whole."""
-        paths = staged.get(name, [])
-        bounds = part_bounds(ids["final_id"], scan_staged(name, paths).select(pl.len()).collect().item())
-        if not bounds or workdir is None:
-            return None
-        part = pl.Series(bounds, dtype=pl.String).search_sorted(ids["final_id"], side="right")
-        by_part = ids.select(SOURCE_NUMBER, "single", "final_id", part.alias("part")).sort(SOURCE_NUMBER)
-        return split_into_parts(name, paths, by_part, len(bounds) + 1, workdir)
-
-    # Long tables are split in a background thread from here on, one after the other, while the tables before
-    # them are assembled, checked and written: a split is a pass over a whole table's spill files, and done
-    # when its table's turn comes it kept the checker waiting (measured at 100k records: 1.5 s for
-    # provenance, 1.4 s for mentions).  A split holds a batch of rows at a time, so memory stays bounded.
-    splitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-split")
-    splits = {name: splitter.submit(split, name) for name in CHILD_TABLES}
-
-    def parts(name: str) -> Iterator[pl.LazyFrame]:
-        """The staged rows of table ``name`` joined with their owners, in parts (see :func:`part_bounds`)."""
-        files_by_part = splits[name].result()
-        if files_by_part is None:
-            yield with_owners(scan_staged(name, staged.get(name, [])).collect(), owners).lazy()
-            return
-        for files in files_by_part:
-            if files:
-                yield pl.scan_ipc(files)
-                for path in files:  # read by now (child_table collects its part): free the disk as we go
-                    path.unlink()
-
+    corpus = _Corpus(records, staged, workdir)
+    del records
     try:
-        singles = publications.join(ids.lazy().filter(pl.col("single")), on=SOURCE_NUMBER, how="semi")
-        merged_rows = _frame("publications", [
-            tuple({**group.values, "publication_id": group.publication_id, "record_count": len(group.members)}.get(c)
-                  for c in TABLES["publications"].column_names) for group in merged])
-        yield "publications", in_key_order(pl.concat([
-            singles.with_columns(pl.lit(1, pl.Int64).alias("record_count")).select(TABLES["publications"].column_names)
-            .collect(), merged_rows]), "publications")
-        concepts = in_key_order(concept_table(), "concepts")
-        yield "concepts", concepts
-
-        duplicates = pl.DataFrame(
-            [(*source, reason) for group in merged for source, reason in group.duplicate_reasons.items()],
-            schema={"file": pl.String, "record": pl.Int64, "duplicate_reason": pl.String}, orient="row")
-        yield "seed_records", in_key_order(
-            records.join(ids.select(SOURCE_NUMBER, "merged_id"), on=SOURCE_NUMBER, how="left")
-            .join(duplicates, on=["file", "record"], how="left")
-            .with_columns(
-                pl.coalesce("merged_id", "local_id").alias("publication_id"),
-                pl.when(pl.col("duplicate_reason").is_not_null()).then(pl.lit("duplicate"))
-                .otherwise(pl.col("status")).alias("status"),
-                pl.coalesce("duplicate_reason", "reason").alias("reason")), "seed_records")
-        del records, compiled
-
-        for name in CHILD_TABLES[:CHILD_TABLES.index("mentions")]:  # mentions and quantities come below
-            for rows in parts(name):
-                yield name, child_table(name, rows)
-        for rows in parts("mentions"):
-            mentions = child_table("mentions", rows)
-            yield "mentions", mentions
-            summary = in_key_order(publication_concepts(mentions, concepts), "publication_concepts")  # sorted: fast
-            del mentions
-            yield "publication_concepts", summary
-            del summary
-        for rows in parts("vesicle_quantities"):
-            yield "vesicle_quantities", child_table("vesicle_quantities", rows)
-        yield "conflicts", in_key_order(_frame("conflicts", [
-            (group.publication_id, column, str(kept), str(other), member.file, member.record)
-            for group in merged for column, kept, other, member in group.conflicts]), "conflicts")
+        for name in DEPENDENCY_ORDER:
+            if TABLES[name].kind is Kind.DERIVED:
+                continue  # made below, from each part of its source
+            for frame in corpus.frames(name):
+                yield name, frame
+                derived = [(table, corpus.derived(table, frame)) for table in _DERIVED_FROM[name]]
+                del frame
+                while derived:
+                    yield derived.pop(0)
     finally:
-        splitter.shutdown(wait=True, cancel_futures=True)
+        corpus.close()

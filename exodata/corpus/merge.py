@@ -5,83 +5,23 @@ title + year + first-author key (the keys are tried together: any shared key lin
 with a DOI and a PMID bridges one that has only the PMID); a record with none of these is identified by
 its content.  Within a group of duplicates the publication keeps, per column, the best-supported value:
 the one most records agree on, ties broken by the format's trust rank (declared in ``exodata.ingest.formats``:
-structured exports before scraped pages) and then by seed order.  Every kept value carries the spans of all
-records that support it; every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders)
+structured exports before scraped pages) and then by seed order.  Every kept value carries the spans of all records that support it;
+every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders...)
 is kept whole from one record: the fullest, then the most trusted.
 
-Keys are computed per record in the workers (:func:`match_keys`); grouping (:func:`group_records`) and
-the choice within a group (:func:`merge_group`) see only those keys and small per-record summaries.
+Keys are computed per record in the workers (:mod:`exodata.corpus.keys`); grouping (:func:`group_records`)
+and the choice within a group (:func:`merge_group`) see only those keys and small per-record summaries.  The
+lists are the child list tables the schema source declares (:data:`~exodata.metadata.tables.MERGED_LISTS`;
+one that follows others, such as ``author_affiliations``, is kept when one record owns them all).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from exodata.ingest.model import Record
-from exodata.metadata import TABLES
-from exodata.metadata.tables import CHILD_TABLES
-
-#: The publication columns a record can give (in table order), i.e. all but the id and the merge count.
-PUBLICATION_COLUMNS = tuple(c for c in TABLES["publications"].column_names
-                            if c not in ("publication_id", "record_count"))
-LIST_TABLES = CHILD_TABLES  # each kept whole from one record of a duplicate group
-
-#: A title key needs a title specific enough to identify a work: not too short, and not one of the generic
-#: titles every journal reuses (an erratum by the same author in the same year is not the same paper).
-MIN_TITLE_KEY = 20
-GENERIC_TITLES = ("erratum", "corrigendum", "correction", "retraction", "editorial", "expressionofconcern",
-                  "reply", "letter", "comment")
-
-_NOT_FOLDED = re.compile("[\\W_\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
-def _fold(text: str) -> str:
-    """Case-, accent-, punctuation- and space-insensitive form of a title or name, for matching only.
-
-    NFKD splits accented letters into letter + combining mark; the marks (the Unicode combining blocks) and
-    every non-word character are then dropped in one regex pass.
-    """
-    return _NOT_FOLDED.sub("", unicodedata.normalize("NFKD", text.casefold()))
-
-
-def content_id(record: Record) -> str:
-    """A stable id for a record with no DOI, PMID or PMCID: a hash of its normalised identifying fields."""
-    first = record.authors[0].family_name if record.authors else ""
-    parts = [record.get("title") or "", str(record.get("year") or ""), first or "", record.get("abstract") or ""]
-    digest = hashlib.sha256("\x1f".join(_fold(p) for p in parts).encode("utf-8")).hexdigest()
-    return f"sha256:{digest[:16]}"
-
-
-def local_id(record: Record) -> str:
-    """The id a record would have on its own: ``doi:``, else ``pmid:``, else ``pmcid:``, else a content hash."""
-    for name in ("doi", "pmid", "pmcid"):
-        value = record.get(name)
-        if value is not None:
-            return f"{name}:{value}"
-    return content_id(record)
-
-
-def match_keys(record: Record) -> list[tuple[str, str]]:
-    """The keys that identify a record's work, strongest first."""
-    keys = []
-    for name in ("doi", "pmid", "pmcid"):
-        value = record.get(name)
-        if value is not None:
-            keys.append((name, str(value)))
-    title, year = record.get("title"), record.get("year")
-    folded = _fold(title) if title else ""
-    if year and len(folded) >= MIN_TITLE_KEY and not folded.startswith(GENERIC_TITLES):
-        first = record.authors[0].family_name if record.authors else None
-        keys.append(("title", f"{folded}|{year}|{_fold(first or '')}"))
-    if not keys:  # nothing else identifies it: identical content is the same work
-        keys.append(("content", content_id(record)))
-    return keys
-
+from exodata.metadata.tables import FOLLOWING_LISTS, MERGED_COLUMNS, MERGED_LISTS
 
 #: Identifier kinds of which one work has exactly one value, strongest first.
 EXCLUSIVE_KEYS = ("doi", "pmid", "pmcid")
@@ -178,7 +118,7 @@ def merge_group(members: list[Member]) -> MergedGroup:
     """Choose the kept value of every column, the list owners and the primary record of a duplicate group."""
     primary = min(members, key=lambda m: (-sum(v is not None for v in m.values.values()), m.order))
     group = MergedGroup("", primary, members)
-    for column in PUBLICATION_COLUMNS:
+    for column in MERGED_COLUMNS:
         given = [(m.values[column], m) for m in members if m.values.get(column) is not None]
         if not given:
             continue
@@ -191,12 +131,16 @@ def merge_group(members: list[Member]) -> MergedGroup:
         supporters = sorted((m for value, m in given if value == kept), key=lambda m: m.trust)
         group.supporters[column] = [m.source for m in supporters]
         group.conflicts.extend((column, kept, value, m) for value, m in given if value != kept)
-    for name in LIST_TABLES:
+    for name in MERGED_LISTS:
         having = [m for m in members if m.list_sizes[name]]
         if having:
             detail = (lambda m: m.author_detail) if name == "authors" else (lambda m: 0)
             owner = min(having, key=lambda m: (-m.list_sizes[name], -detail(m), m.trust))
             group.owners[name] = owner.source
+    for name, followed in FOLLOWING_LISTS.items():  # kept when one record's lists of them all are kept
+        sources = {group.owners.get(table) for table in followed}
+        if len(sources) == 1 and None not in sources:
+            group.owners[name] = sources.pop()
     for name in ("doi", "pmid", "pmcid"):
         if name in group.values:
             group.publication_id = f"{name}:{group.values[name]}"

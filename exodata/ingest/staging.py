@@ -7,8 +7,10 @@ number :data:`SOURCE_NUMBER`), and its ``publication_id`` is the record's own id
 hash); the merge stage then keeps, per publication, the rows of the records whose values it keeps (see
 :mod:`exodata.corpus.merge`).
 
-The ``records`` frame is the merge's input: one row per record found (compiled or quarantined) with its
-match keys and the figures the merge weighs (format rank, how many values and list items it has).
+Each table's rows come from its extractor (:mod:`exodata.ingest.extractors`); ``provenance`` rows are the
+spans the extractors of traced tables give.  The ``records`` frame is the merge's input: one row per record
+found (compiled or quarantined) with its match keys and the figures the merge weighs (format rank, how many
+values and list items it has).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from typing import TYPE_CHECKING
 
 from pathlib import Path
 
-from exodata.ingest.compile import SeedResult, compile_file
-from exodata.corpus.merge import PUBLICATION_COLUMNS, local_id, match_keys
 from exodata.ingest import formats
+from exodata.ingest.compile import SeedResult, compile_file
+from exodata.corpus.keys import local_id, match_keys
+from exodata.ingest.extractors import EXTRACTORS, columns_of
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
-from exodata.ingest.vocabulary.matcher import Mention
-from exodata.ingest.vocabulary.quantities import Quantity
+from exodata.metadata.classes import STAGED_KINDS
+from exodata.metadata.tables import CHILD_TABLES, MERGED_LISTS, of_kind
 
 if TYPE_CHECKING:
     import polars as pl
@@ -34,23 +37,25 @@ SOURCE = ("src_file", "src_record")
 #: :func:`stage_job`: the assembly joins tens of millions of rows on it, several times faster than on a string
 #: and an integer.  File numbers follow the build's sorted seed list, so the numbering is deterministic.
 SOURCE_NUMBER = "src"
-#: Tables whose rows are staged per record (``conflicts`` and ``publication_concepts`` come later):
-#: ``publications``, then the child tables, rows of one publication each, in the order they are assembled.
-STAGED = ("publications", "authors", "affiliations", "author_affiliations", "keywords", "funders", "provenance",
-          "mentions", "vesicle_quantities")
+#: Tables whose rows are staged per record (``publications`` and the child tables), in the order they are made.
+STAGED = of_kind(*STAGED_KINDS)
 #: Columns not spilled because :data:`SOURCE_NUMBER` gives them back (see :func:`spill`): the source record
 #: itself; a child table's ``publication_id`` (the assembly gives each row its record's final publication id);
-#: provenance's own copy of the source record (:func:`exodata.corpus.assemble.with_source_columns`).
+#: provenance's own copy of the source record (:func:`exodata.corpus.parts.with_source_columns`).
 NOT_SPILLED = {
-    **{name: (*SOURCE, "publication_id") for name in STAGED[1:]},
+    **{name: (*SOURCE, "publication_id") for name in CHILD_TABLES},
     "provenance": (*SOURCE, "publication_id", "file", "record"),
 }
+#: The column of the ``records`` frame holding how many items a record's list has, for each merged list.
+LIST_SIZES = {name: f"n_{name}" for name in MERGED_LISTS}
+#: The figures the merge weighs besides a record's values: how many fields it gives, how many letters its
+#: authors' given names have (full names beat initials), how many items each list has; 0 when quarantined.
+FIGURES = ("n_fields", "author_detail", *LIST_SIZES.values())
 #: The merge's view of each record.
 RECORD_COLUMNS = {
     "file": "String", "record": "Int64", "format": "String", "encoding": "String", "sha256": "String",
     "status": "String", "reason": "String", "local_id": "String", "keys": "List[String]", "rank": "Int64",
-    "n_fields": "Int64", "n_authors": "Int64", "author_detail": "Int64", "n_affiliations": "Int64",
-    "n_keywords": "Int64", "n_funders": "Int64",
+    **dict.fromkeys(FIGURES, "Int64"),
 }
 
 
@@ -167,47 +172,26 @@ def _string_lists(cells: list[list[str]]):
     return pa.LargeListArray.from_arrays(offsets, values)
 
 
-def _record_rows(record: Record, file: str, index: int, pid: str, out: dict[str, _Columns], src: dict) -> None:
-    """Add one compiled record's rows to every staged table; ``src`` names the record (the columns of it a
-    table has: extra keywords are not columns of that table and are ignored)."""
-    out["publications"].extend(1, publication_id=pid, **{c: record.get(c) for c in PUBLICATION_COLUMNS}, **src)
-    spans = [("publications", column, 0, value.start, value.end) for column, value in record.fields.items()]
-    authors = record.authors
-    out["authors"].extend(len(authors), publication_id=pid, position=[a.position for a in authors],
-                          family_name=[a.family_name for a in authors], given_name=[a.given_name for a in authors],
-                          name_as_written=[a.name_as_written for a in authors], **src)
-    spans += [("authors", column, a.position, a.start, a.end) for a in authors
-              for column in ("family_name", "given_name", "name_as_written") if getattr(a, column) is not None]
-    links = [(a.position, p) for a in authors for p in sorted(set(a.affiliations))]
-    out["author_affiliations"].extend(len(links), publication_id=pid, author_position=[a for a, _ in links],
-                                      affiliation_position=[p for _, p in links], **src)
-    affiliations = record.affiliations
-    out["affiliations"].extend(len(affiliations), publication_id=pid, position=[a.position for a in affiliations],
-                               text=[a.text for a in affiliations], country=[a.country for a in affiliations], **src)
-    spans += [("affiliations", column, a.position, a.start, a.end) for a in affiliations
-              for column in ("text", "country") if getattr(a, column) is not None]
-    for name, column in (("keywords", "keyword"), ("funders", "name")):
-        items = getattr(record, name)
-        positions = list(range(1, len(items) + 1))
-        out[name].extend(len(items), publication_id=pid, position=positions, **{column: [i.value for i in items]},
-                         **src)
-        spans += [(name, column, position, item.start, item.end) for position, item in zip(positions, items)]
-    out["provenance"].extend(len(spans), publication_id=pid, **_columns_of(spans, _SPAN_FIELDS), file=file,
-                             record=index, **src)
-    out["mentions"].extend(len(record.mentions), publication_id=pid, **_columns_of(record.mentions, Mention._fields),
-                           **src)
-    out["vesicle_quantities"].extend(len(record.quantities), publication_id=pid,
-                                     **_columns_of(record.quantities, Quantity._fields), **src)
+def _record_rows(record: Record, out: dict[str, _Columns], /, **shared) -> dict[str, int]:
+    """Add one compiled record's rows to every staged table: each extractor's rows, and the spans they give
+    as provenance rows; ``shared`` are the columns every row of the record has (the columns of them a table
+    has: the rest are ignored).  Returns how many rows each extractor gave."""
+    counts: dict[str, int] = {}
+    traced: list[str] = []  # the provenance rows' table, and their spans: added once, not once per table
+    spans: list[tuple[str, int, int, int]] = []
+    for name, extract in EXTRACTORS.items():
+        rows = extract(record)
+        out[name].extend(rows.count, **rows.columns, **shared)
+        if rows.spans:
+            traced += [name] * len(rows.spans)
+            spans += rows.spans
+        counts[name] = rows.count
+    out["provenance"].extend(len(spans), table=traced, **columns_of(spans, _SPAN_FIELDS), **shared)
+    return counts
 
 
-#: The provenance columns of the span tuples :func:`_record_rows` collects.
-_SPAN_FIELDS = ("table", "column", "position", "start", "end")
-
-
-def _columns_of(rows: list[tuple], names: tuple[str, ...]) -> dict[str, tuple]:
-    """The columns of ``rows`` (tuples of cells in the order of ``names``) by name, transposed by ``zip`` in C
-    rather than a list comprehension per column (a record has some forty spans and thirty mentions)."""
-    return dict(zip(names, zip(*rows)))
+#: The provenance columns of the spans extractors give.
+_SPAN_FIELDS = ("column", "position", "start", "end")
 
 
 def stage(result: SeedResult, number: int | None = None) -> dict[str, pl.DataFrame]:
@@ -224,19 +208,17 @@ def stage(result: SeedResult, number: int | None = None) -> dict[str, pl.DataFra
         record = item.record
         if record is None:
             out["records"].extend(1, record=item.index, status="quarantined", reason=item.reason, local_id=None,
-                                  keys=[[]], n_fields=0, n_authors=0, author_detail=0, n_affiliations=0,
-                                  n_keywords=0, n_funders=0, **common)
+                                  keys=[[]], **dict.fromkeys(FIGURES, 0), **common)
             continue
         pid = local_id(record)
+        src = ({SOURCE_NUMBER: (number << 32) + item.index} if spilled
+               else {"src_file": result.file, "src_record": item.index})
+        counts = _record_rows(record, out, publication_id=pid, file=result.file, record=item.index, **src)
         out["records"].extend(
             1, record=item.index, status="compiled", reason=None, local_id=pid,
             keys=[[f"{kind}:{value}" for kind, value in match_keys(record)]], n_fields=len(record.fields),
-            n_authors=len(record.authors), author_detail=sum(len(a.given_name or "") for a in record.authors),
-            n_affiliations=len(record.affiliations), n_keywords=len(record.keywords),
-            n_funders=len(record.funders), **common)
-        src = ({SOURCE_NUMBER: (number << 32) + item.index} if spilled
-               else {"src_file": result.file, "src_record": item.index})
-        _record_rows(record, result.file, item.index, pid, out, src)
+            author_detail=sum(len(a.given_name or "") for a in record.authors),
+            **{column: counts[name] for name, column in LIST_SIZES.items()}, **common)
     return {name: columns.frame() for name, columns in out.items()}
 
 

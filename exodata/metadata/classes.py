@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -91,17 +92,65 @@ class Rule:
     holds: Callable[[], pl.Expr]
 
 
+class Kind(StrEnum):
+    """How a build makes a table's rows (:mod:`exodata.corpus.assemble` dispatches on it).
+
+    The members are in the order a build prefers to make tables in, each table still after the tables it
+    depends on (:func:`exodata.metadata.order.dependency_order`): the tables made from corpus-wide frames
+    first, then the child tables, which are staged per record and assembled from their spill files, a long
+    one in parts.
+    """
+
+    #: One row per merged work: a record's own row, or the merge's chosen values for a duplicate group.
+    PUBLICATION = "publication"
+    #: The curated vocabulary, read from the repository.
+    VOCABULARY = "vocabulary"
+    #: One row per record read, with what became of it.
+    SEED = "seed"
+    #: A child table holding a list of the record's, kept whole from one record of a duplicate group (the
+    #: fullest, then the most trusted); a list that ``follows`` others is kept only when one record's lists
+    #: of them all are kept.
+    CHILD_LIST = "child list"
+    #: A child table holding the seed spans of the values of every ``traced`` table, kept for each value
+    #: from every record that supports it.
+    PROVENANCE = "provenance"
+    #: A child table whose rows belong to one field of the record (named in its ``field`` column), kept from
+    #: the record whose value of that field is kept.
+    PER_FIELD = "per field"
+    #: Computed from the table named in ``derived_from``, part by part, right after each part of it.
+    DERIVED = "derived"
+    #: Made from the merge's duplicate groups alone.
+    MERGE = "merge"
+
+
+#: The kinds of table whose rows a worker stages from each record (all but provenance by an extractor of
+#: their own: provenance rows are the spans those extractors give).
+STAGED_KINDS = (Kind.PUBLICATION, Kind.CHILD_LIST, Kind.PROVENANCE, Kind.PER_FIELD)
+#: Child tables: staged per record, each row of one publication, spilled without its ``publication_id``
+#: (each row gets its record's final id at assembly) and assembled a part at a time when long.
+CHILD_KINDS = (Kind.CHILD_LIST, Kind.PROVENANCE, Kind.PER_FIELD)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A table of the package: its fields in column order, primary key, foreign keys, row rules and meaning."""
+    """A table of the package: its fields in column order, primary key, foreign keys, row rules and meaning,
+    and how a build makes it (``kind``).
+
+    ``traced`` (a publication or child list table): provenance holds the seed span of each of its values.
+    ``follows`` (a child list): the lists it is kept with.  ``derived_from`` (a derived table): its source.
+    """
 
     name: str
     title: str
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
+    kind: Kind
     foreign_keys: tuple[ForeignKey, ...] = field(default=())
     rules: tuple[Rule, ...] = field(default=())
+    traced: bool = False
+    follows: tuple[str, ...] = ()
+    derived_from: str | None = None
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -111,6 +160,18 @@ class Table:
             missing = set(key) - set(names)
             if missing:
                 raise ValueError(f"table {self.name!r}: key or rule columns {sorted(missing)} are not declared")
+        if not isinstance(self.kind, Kind):
+            raise TypeError(f"table {self.name!r}: kind {self.kind!r} is not a Kind")
+        if self.traced and self.kind not in (Kind.PUBLICATION, Kind.CHILD_LIST):
+            raise ValueError(f"table {self.name!r}: only publication and child list tables are traced")
+        if self.follows and self.kind is not Kind.CHILD_LIST:
+            raise ValueError(f"table {self.name!r}: only a child list follows other lists")
+        if (self.derived_from is None) != (self.kind is not Kind.DERIVED):
+            raise ValueError(f"table {self.name!r}: a derived table, and only one, names what it is derived_from")
+        if self.kind is Kind.PER_FIELD and "field" not in names:
+            raise ValueError(f"table {self.name!r}: a per field table names each row's field in a `field` column")
+        if self.kind in CHILD_KINDS and "publication_id" not in names:
+            raise ValueError(f"table {self.name!r}: a child table's rows belong to a publication (`publication_id`)")
 
     @property
     def column_names(self) -> list[str]:

@@ -8,7 +8,8 @@ schemas used for writing and ``docs/data-dictionary.md`` are all generated from 
 from __future__ import annotations
 
 from exodata.ingest import formats
-from exodata.metadata.classes import Field, ForeignKey, Rule, Table
+from exodata.metadata.classes import CHILD_KINDS, Field, ForeignKey, Kind, Rule, Table
+from exodata.metadata.order import dependency_order
 from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 
 #: A DOI as stored: lower case (DOIs are case-insensitive; ours are normalised to lower case), no resolver prefix.
@@ -27,7 +28,18 @@ QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg")
 STATUSES = ("compiled", "duplicate", "quarantined")
 #: The publication years the package accepts, and the normalisers take for a year: [first, last].
 YEAR_RANGE = (1800, 2100)
-CHILD_TABLES = ("authors", "affiliations", "keywords", "funders")
+#: A per field row whose ``field`` is one of these belongs to an item of the child list named, not to a
+#: publication column: it is kept with that list.
+LIST_ITEM_FIELDS = {"keyword": "keywords"}
+
+#: Every table, in the order the package lists them: the order they are declared in below.
+TABLES: dict[str, Table] = {}
+
+
+def _declare(table: Table) -> Table:
+    """Add ``table`` to :data:`TABLES`: a table is listed where it is declared, and nowhere else."""
+    TABLES[table.name] = table
+    return table
 
 
 def _publication_id(description: str = "The publication; joins every table to `publications`.") -> Field:
@@ -89,10 +101,12 @@ def _no_trailing_separator(column: str) -> Rule:
                 lambda: ~_col(column).str.contains(r"[;,]$"))
 
 
-PUBLICATIONS = Table(
+PUBLICATIONS = _declare(Table(
     name="publications",
     title="Publications",
     description="One row per distinct work, after de-duplication across seeds and formats.",
+    kind=Kind.PUBLICATION,
+    traced=True,
     primary_key=("publication_id",),
     fields=(
         Field("publication_id", "string",
@@ -125,17 +139,19 @@ PUBLICATIONS = Table(
     rules=(Rule("id from identifiers", "`publication_id` is `doi:<doi>` when there is a DOI, else `pmid:<pmid>`, "
                 "else `pmcid:<pmcid>`, else a `sha256:` content hash.", ("publication_id", "doi", "pmid", "pmcid"),
                 _id_from_identifiers),),
-)
+))
 
 #: The ``publications`` columns a record gives (all but the id and the merge count): what a merge weighs and
 #: what ``conflicts.column`` names.
 MERGED_COLUMNS = tuple(c for c in PUBLICATIONS.column_names if c not in ("publication_id", "record_count"))
 
 
-AUTHORS = Table(
+AUTHORS = _declare(Table(
     name="authors",
     title="Authors",
     description="Authors of each publication, in record order.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(
@@ -148,12 +164,14 @@ AUTHORS = Table(
     ),
     rules=(Rule("not all capitals", "`family_name` is not written in capitals only (a one-letter name may be).",
                 ("family_name",), _not_all_capitals),),
-)
+))
 
-AFFILIATIONS = Table(
+AFFILIATIONS = _declare(Table(
     name="affiliations",
     title="Affiliations",
     description="Distinct affiliations of each publication, in order of first appearance.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(
@@ -164,12 +182,14 @@ AFFILIATIONS = Table(
         Field("country", "string", "ISO 3166-1 alpha-2 code when the text names a country.",
               enum=ISO_3166_1_ALPHA_2, vocabulary="ISO 3166-1 alpha-2"),
     ),
-)
+))
 
-AUTHOR_AFFILIATIONS = Table(
+AUTHOR_AFFILIATIONS = _declare(Table(
     name="author_affiliations",
     title="Author affiliations",
     description="Which author belongs to which affiliation, from the record's markers.",
+    kind=Kind.CHILD_LIST,
+    follows=("authors", "affiliations"),  # markers only mean something within one record
     primary_key=("publication_id", "author_position", "affiliation_position"),
     foreign_keys=(
         ForeignKey(("publication_id", "author_position"), "authors", ("publication_id", "position")),
@@ -180,32 +200,37 @@ AUTHOR_AFFILIATIONS = Table(
         Field("author_position", "integer", "`authors.position`.", required=True, minimum=1),
         Field("affiliation_position", "integer", "`affiliations.position`.", required=True, minimum=1),
     ),
-)
+))
 
-KEYWORDS = Table(
+KEYWORDS = _declare(Table(
     name="keywords",
     title="Keywords",
     description="Author keywords, as given, trimmed, without trailing separators.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(_publication_id(), _position("keyword"), Field("keyword", "string", "The keyword.", required=True)),
     rules=(_no_trailing_separator("keyword"),),
-)
+))
 
-FUNDERS = Table(
+FUNDERS = _declare(Table(
     name="funders",
     title="Funders",
     description="Funders as listed by the record.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
     primary_key=("publication_id", "position"),
     foreign_keys=(_to_publications(),),
     fields=(_publication_id(), _position("funder"), Field("name", "string", "The funder, as given.", required=True)),
     rules=(_no_trailing_separator("name"),),
-)
+))
 
-SEED_RECORDS = Table(
+SEED_RECORDS = _declare(Table(
     name="seed_records",
     title="Seed records",
     description="One row for every record found in every seed file: nothing read is ever unaccounted for.",
+    kind=Kind.SEED,
     primary_key=("file", "record"),
     foreign_keys=(_to_publications(),),
     fields=(
@@ -233,13 +258,14 @@ SEED_RECORDS = Table(
         Rule("format unless quarantined", "`format` is null only for a `quarantined` record.", ("status", "format"),
              lambda: _col("format").is_not_null() | (_col("status") == "quarantined")),
     ),
-)
+))
 
-PROVENANCE = Table(
+PROVENANCE = _declare(Table(
     name="provenance",
     title="Provenance",
     description="Where every non-null value of the bibliographic tables came from: character offsets into the "
                 "decoded text of a seed file. A merged value has one row for each record that supports it.",
+    kind=Kind.PROVENANCE,
     primary_key=("publication_id", "table", "column", "position", "file", "record"),
     foreign_keys=(
         _to_publications(),
@@ -248,7 +274,7 @@ PROVENANCE = Table(
     fields=(
         _publication_id(),
         Field("table", "string", "The table holding the value.", required=True,
-              enum=("publications", *CHILD_TABLES)),
+              enum=tuple(name for name, table in TABLES.items() if table.traced)),  # the traced tables above
         Field("column", "string", "The column holding the value.", required=True),
         Field("position", "integer", "The row's `position` in a child table; 0 for `publications`.",
               required=True, minimum=0),
@@ -266,13 +292,14 @@ PROVENANCE = Table(
         Rule("column of its table", "`column` is a column of `table` (not its id or position).", ("table", "column"),
              lambda: _valid_provenance_column()),
     ),
-)
+))
 
-CONFLICTS = Table(
+CONFLICTS = _declare(Table(
     name="conflicts",
     title="Conflicts between duplicates",
     description="Values on which duplicate records of one publication disagree; the kept value is in "
                 "`publications`, each differing value is listed here with the record that gave it.",
+    kind=Kind.MERGE,
     primary_key=("publication_id", "column", "file", "record"),
     foreign_keys=(_to_publications(), ForeignKey(("file", "record"), "seed_records", ("file", "record"))),
     fields=(
@@ -285,12 +312,13 @@ CONFLICTS = Table(
     ),
     rules=(Rule("values differ", "`other_value` differs from `kept_value`.", ("kept_value", "other_value"),
                 lambda: _col("kept_value") != _col("other_value")),),
-)
+))
 
-CONCEPTS = Table(
+CONCEPTS = _declare(Table(
     name="concepts",
     title="Concepts",
     description="The controlled vocabulary, curated in the repository (exodata/vocabulary/).",
+    kind=Kind.VOCABULARY,
     primary_key=("concept_id",),
     fields=(
         Field("concept_id", "string", "A CURIE from a public ontology (MONDO, UBERON, CL, GO, CHEBI, SO, MESH, "
@@ -305,14 +333,15 @@ CONCEPTS = Table(
               item_pattern=CURIE_PATTERN),
         Field("note", "string", "Why an `EXO:` id, or another curation note."),
     ),
-)
+))
 
-MENTIONS = Table(
+MENTIONS = _declare(Table(
     name="mentions",
     title="Mentions",
     description="Every occurrence of a concept in a publication's title, vernacular title, abstract or keywords. "
                 "`publications.<field>[start:end] == text` (for keywords: `keywords.keyword` at "
                 "`keyword_position`).",
+    kind=Kind.PER_FIELD,
     primary_key=("publication_id", "field", "keyword_position", "start", "end", "concept_id"),
     foreign_keys=(_to_publications(), ForeignKey(("concept_id",), "concepts", ("concept_id",))),
     fields=(
@@ -335,12 +364,14 @@ MENTIONS = Table(
              ("field", "keyword_position"),
              lambda: (_col("field") == "keyword") == _col("keyword_position").is_not_null()),
     ),
-)
+))
 
-PUBLICATION_CONCEPTS = Table(
+PUBLICATION_CONCEPTS = _declare(Table(
     name="publication_concepts",
     title="Publication concepts",
     description="Per publication and concept: how often and where it is mentioned (a summary of `mentions`).",
+    kind=Kind.DERIVED,
+    derived_from="mentions",
     primary_key=("publication_id", "concept_id"),
     foreign_keys=(_to_publications(), ForeignKey(("concept_id",), "concepts", ("concept_id",))),
     fields=(
@@ -352,12 +383,13 @@ PUBLICATION_CONCEPTS = Table(
         Field("fields", "list", "The fields it is mentioned in, in the order title, title_vernacular, abstract, "
               "keyword.", required=True, item_enum=MENTION_FIELDS),
     ),
-)
+))
 
-VESICLE_QUANTITIES = Table(
+VESICLE_QUANTITIES = _declare(Table(
     name="vesicle_quantities",
     title="Vesicle quantities",
     description="Quantities stated about the vesicles (such as a diameter of 50-200 nm), with provenance.",
+    kind=Kind.PER_FIELD,
     primary_key=("publication_id", "field", "start"),
     foreign_keys=(_to_publications(),),
     fields=(
@@ -379,32 +411,34 @@ VESICLE_QUANTITIES = Table(
         Rule("text fills the span", "`text` has `end - start` characters.", ("start", "end", "text"),
              lambda: _col("text").str.len_chars() == _col("end") - _col("start")),
     ),
-)
+))
 
 def _valid_provenance_column():
     import polars as pl
 
-    pairs = [f"{t.name}.{c}" for t in (PUBLICATIONS, *(TABLES[n] for n in CHILD_TABLES))
+    pairs = [f"{t.name}.{c}" for t in TABLES.values() if t.traced
              for c in t.column_names if c not in ("publication_id", "position", "record_count")]
     return pl.concat_str([pl.col("table"), pl.col("column")], separator=".").is_in(pairs)
 
 
-#: Every table, in the order the package lists them.
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        PUBLICATIONS, AUTHORS, AFFILIATIONS, AUTHOR_AFFILIATIONS, KEYWORDS, FUNDERS, SEED_RECORDS, PROVENANCE,
-        CONFLICTS, CONCEPTS, MENTIONS, PUBLICATION_CONCEPTS, VESICLE_QUANTITIES,
-    )
-}
-
 #: Tables whose ``start``/``end`` offsets point into the text of other tables (``field`` names which one).
 OFFSET_TARGETS = {"mentions": ("publications", "keywords"), "vesicle_quantities": ("publications",)}
 
-#: The order a build assembles, checks and writes tables in: each after the tables its foreign keys and
-#: :data:`OFFSET_TARGETS` point into, ``publication_concepts`` right after the ``mentions`` it summarises
-#: (tests hold it to the foreign keys and to the order a build really takes).  Holding only what later tables
-#: need is what keeps a build's memory bounded.
-DEPENDENCY_ORDER = ("publications", "concepts", "seed_records", "authors", "affiliations", "author_affiliations",
-                    "keywords", "funders", "provenance", "mentions", "publication_concepts",
-                    "vesicle_quantities", "conflicts")
+#: The order a build makes, checks and writes tables in (see :func:`~exodata.metadata.order.dependency_order`):
+#: each after the tables its foreign keys and :data:`OFFSET_TARGETS` point into, the lists it follows and the
+#: table it is derived from.
+DEPENDENCY_ORDER = dependency_order(TABLES, OFFSET_TARGETS)
+
+
+def of_kind(*kinds: Kind) -> tuple[str, ...]:
+    """The tables of these kinds, in :data:`DEPENDENCY_ORDER`."""
+    return tuple(name for name in DEPENDENCY_ORDER if TABLES[name].kind in kinds)
+
+
+#: Child tables (see :data:`~exodata.metadata.classes.CHILD_KINDS`), in the order they are made.
+CHILD_TABLES = of_kind(*CHILD_KINDS)
+#: The lists the merge chooses an owner for: each kept whole from one record of a duplicate group (a list that
+#: follows others is kept with them).
+MERGED_LISTS = tuple(name for name in of_kind(Kind.CHILD_LIST) if not TABLES[name].follows)
+#: The child lists that follow others: each kept when one record's lists of them all are kept.
+FOLLOWING_LISTS = {name: TABLES[name].follows for name in of_kind(Kind.CHILD_LIST) if TABLES[name].follows}

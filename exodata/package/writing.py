@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from exodata.metadata import LIST_DELIMITER, TABLES, Table
 from exodata.metadata.arrow import arrow_schema, polars_schema
 from exodata.metadata.frictionless import table_schema
+from exodata.metadata.order import sort_by_key
 
 if TYPE_CHECKING:
     import polars as pl
@@ -59,10 +60,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def sort_by_key(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
-    return frame.select(table.column_names).sort(list(table.primary_key), nulls_last=False, maintain_order=True)
 
 
 def write_csv(frame: pl.DataFrame, table: Table, target: Path | BinaryIO, *, include_header: bool = True) -> None:

@@ -11,30 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import exodata.corpus.assemble
-from exodata.corpus.assemble import part_bounds, with_owners
+import exodata.corpus.parts
+from exodata.corpus.parts import part_bounds, with_owners
 from exodata.build import build, read_ahead
 from exodata.package.checks import TableChecker
 from exodata.ingest.staging import SOURCE_NUMBER, stage_job
 from exodata.metadata import TABLES
-from exodata.metadata.tables import DEPENDENCY_ORDER, OFFSET_TARGETS
 from tests.conftest import REPO
 
 EXPORTS = REPO / "tests" / "data" / "exports"
-
-
-def test_dependency_order_lists_every_table_after_the_tables_it_points_into():
-    assert sorted(DEPENDENCY_ORDER) == sorted(TABLES)
-    for position, name in enumerate(DEPENDENCY_ORDER):
-        parents = ({fk.resource for fk in TABLES[name].foreign_keys} | set(OFFSET_TARGETS.get(name, ()))) - {name}
-        assert parents <= set(DEPENDENCY_ORDER[:position]), name
-
-
-def test_a_build_takes_the_tables_in_dependency_order(tmp_path):
-    stages = []
-    build(EXPORTS, tmp_path, on_stage=stages.append)
-    names = [text.split()[3] for text in stages if text.startswith("checking and writing ")]
-    assert list(dict.fromkeys(names)) == list(DEPENDENCY_ORDER)
 
 
 def test_the_checker_refuses_a_table_before_its_parent():
@@ -46,13 +31,13 @@ def test_the_checker_refuses_a_table_before_its_parent():
 @given(ids=st.lists(st.text(alphabet="abc:0123456789", min_size=1, max_size=6), min_size=1, max_size=60),
        rows=st.integers(min_value=0, max_value=50), part_rows=st.integers(min_value=1, max_value=10))
 def test_part_bounds_cut_the_sorted_ids_into_even_ranges(ids, rows, part_rows):
-    original = exodata.corpus.assemble.PART_ROWS
-    exodata.corpus.assemble.PART_ROWS = part_rows
+    original = exodata.corpus.parts.PART_ROWS
+    exodata.corpus.parts.PART_ROWS = part_rows
     try:
         bounds = part_bounds(pl.Series(ids, dtype=pl.String), rows)
         shuffled = part_bounds(pl.Series(list(reversed(ids)), dtype=pl.String), rows)
     finally:
-        exodata.corpus.assemble.PART_ROWS = original
+        exodata.corpus.parts.PART_ROWS = original
     assert bounds == shuffled  # depends on the set of ids only
     assert bounds == sorted(set(bounds))  # strictly increasing: no empty range between two bounds
     assert set(bounds) <= set(ids) and min(ids) not in bounds  # the first part is never empty
@@ -119,17 +104,17 @@ def whole_and_split(tmp_path_factory):
     build(EXPORTS, whole)
     split = tmp_path_factory.mktemp("split")
     calls = []
-    original_rows, original_split = exodata.corpus.assemble.PART_ROWS, exodata.corpus.assemble.split_into_parts
+    original_rows, original_split = exodata.corpus.parts.PART_ROWS, exodata.corpus.parts.split_into_parts
 
     def counted(name, *args, **kwargs):
         calls.append(name)
         return original_split(name, *args, **kwargs)
 
-    exodata.corpus.assemble.PART_ROWS, exodata.corpus.assemble.split_into_parts = 3, counted
+    exodata.corpus.parts.PART_ROWS, exodata.corpus.parts.split_into_parts = 3, counted
     try:
         build(EXPORTS, split)
     finally:
-        exodata.corpus.assemble.PART_ROWS, exodata.corpus.assemble.split_into_parts = original_rows, original_split
+        exodata.corpus.parts.PART_ROWS, exodata.corpus.parts.split_into_parts = original_rows, original_split
     return whole, split, calls
 
 
@@ -148,8 +133,8 @@ def test_a_failed_split_stops_the_build_and_writes_nothing(tmp_path, monkeypatch
     def broken(name, *args, **kwargs):
         raise OSError(f"disk full while splitting {name}")
 
-    monkeypatch.setattr(exodata.corpus.assemble, "PART_ROWS", 3)
-    monkeypatch.setattr(exodata.corpus.assemble, "split_into_parts", broken)
+    monkeypatch.setattr(exodata.corpus.parts, "PART_ROWS", 3)
+    monkeypatch.setattr(exodata.corpus.parts, "split_into_parts", broken)
     with pytest.raises(OSError, match="disk full while splitting authors"):
         build(EXPORTS, tmp_path / "out")
     assert not (tmp_path / "out" / "datapackage.json").exists()
