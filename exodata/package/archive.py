@@ -39,7 +39,7 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     mode = info.external_attr >> 16 if info.create_system == 3 else 0  # Unix modes, when a Unix tool wrote them
     if stat.S_ISLNK(mode):
         return "is a symbolic link"
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # no type bits: a plain file
         return "is not a regular file"
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         return "is an absolute path"

@@ -109,10 +109,12 @@ def render_markdown(result: dict[str, Any]) -> str:
         parts = [rows] if rows else []
         parts += [c["change"] for c in _schema_lines(table)]
         bullets.append(f"- `{name}`: " + "; ".join(parts) + ".")
-    bullets += [f"- New table `{name}`." for name in result["tables_added"]]
-    bullets += [f"- Removed table `{name}`." for name in result["tables_removed"]]
+    for names, what in ((result["tables_added"], "New"), (result["tables_removed"], "Removed")):
+        if names:
+            listed = ", ".join(f"`{name}`" for name in names)
+            bullets.append(f"- {what} table{'s' if len(names) > 1 else ''} {listed}.")
     if result["metadata_changed"]:
-        bullets.append("- Package metadata: " + "; ".join(f"`{m['property']}` {m['change']}"
+        bullets.append("- Package metadata: " + ", ".join(f"`{m['property']}` ({m['change']})"
                                                           for m in result["metadata_changed"]) + ".")
     if not bullets:
         bullets.append("- No change to the data.")

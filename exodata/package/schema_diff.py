@@ -228,12 +228,13 @@ def compare_resource(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Changes to a resource's own properties: descriptive ones, and where and how its files are read.
 
     Derived properties (``bytes``, ``hash``, ``exodata:rows``, ``exodata:schema``) and the schema file's path
-    are not compared; the schema's content is (:func:`compare_schema`).
+    are not compared; the schema's content is (:func:`compare_schema`).  A file property (``path``,
+    ``format``, ``mediatype``, ``encoding``) counts only when both sides state it.
     """
     changes = [Change("descriptive", f"table {prop} changed") for prop in ("title", "description")
                if old.get(prop) != new.get(prop)]
-    for prop in RESOURCE_FILE_PROPERTIES:
-        if old.get(prop) != new.get(prop):
+    for prop in RESOURCE_FILE_PROPERTIES:  # one side leaving a property out means its default: no change
+        if prop in old and prop in new and old[prop] != new[prop]:
             changes.append(Change("changed", f"CSV {prop} {show(old.get(prop))} → {show(new.get(prop))}"))
     old_parquet = (old.get("exodata:parquet") or {}).get("path")
     new_parquet = (new.get("exodata:parquet") or {}).get("path")
@@ -244,7 +245,7 @@ def compare_resource(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 def _label(item: Any) -> str:
     if isinstance(item, dict):
-        for key in ("title", "name", "path", "email"):
+        for key in ("name", "title", "path", "email"):
             if isinstance(item.get(key), str):
                 return item[key]
     return item if isinstance(item, str) else _canonical(item)
