@@ -596,6 +596,23 @@ def test_archive_bombs_stop_at_the_limits(built_package, tmp_path):
     assert extract_archive(bomb, tmp_path / "c") == tmp_path / "c"  # within the default limits
 
 
+def test_an_archive_whose_headers_understate_a_size_is_refused(tmp_path):
+    """A member claiming 16 bytes but inflating to 4 MiB: never more than the claim is written."""
+    archive = tmp_path / "liar.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("datapackage.json", '{"resources": []}')
+        zipped.writestr("data/big.parquet", b"\0" * (4 << 20))
+    data = bytearray(archive.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local and central headers
+        at = data.rfind(signature)  # the second member's
+        data[at + offset:at + offset + 4] = (16).to_bytes(4, "little")
+    archive.write_bytes(bytes(data))
+    with pytest.raises(DiffInputError, match="liar.zip"):
+        extract_archive(archive, tmp_path / "into", max_bytes=1 << 20)
+    written = tmp_path / "into" / "data" / "big.parquet"
+    assert not written.exists() or written.stat().st_size <= 1 << 20
+
+
 def test_an_archive_without_a_package_is_refused(tmp_path):
     archive = tmp_path / "notes.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
