@@ -409,6 +409,33 @@ def test_every_changed_column_gets_an_example_first(tmp_path):
     assert [(e["key"]["id"], e["column"]) for e in examples] == [("p1", "title"), ("p4", "year")]
 
 
+def test_colliding_key_hashes_fall_back_to_the_real_key(tmp_path, monkeypatch):
+    """Rows are matched by a 64-bit hash of their key; two keys with one hash make the table matched on the key."""
+    from exodata.package import row_diff
+
+    def change(frames):
+        return {"pubs": frames["pubs"].filter(pl.col("id") != "p4").with_columns(title=pl.col("title") + "!")}
+
+    honest = diff_after(tmp_path / "honest", change_frames=change)["tables"]["pubs"]
+    fingerprints = row_diff._Side.fingerprints
+
+    def colliding(self, exact_key):
+        frame = fingerprints(self, exact_key)
+        return frame if exact_key else frame.with_columns(pl.lit(7, dtype=pl.UInt64).alias(row_diff._KEY_HASH))
+
+    monkeypatch.setattr(row_diff._Side, "fingerprints", colliding)
+    assert diff_after(tmp_path / "colliding", change_frames=change)["tables"]["pubs"] == honest
+    assert (honest["rows_removed"], honest["rows_changed"]) == (1, 2)  # p3's title is null before and after
+
+
+def test_a_duplicate_primary_key_is_an_input_error(tmp_path):
+    old = write_package(tmp_path / "old", BASE_SCHEMAS, base_frames())
+    frames = base_frames()
+    new = write_package(tmp_path / "new", BASE_SCHEMAS, {**frames, "pubs": pl.concat([frames["pubs"]] * 2)})
+    with pytest.raises(DiffInputError, match=r"new package's primary key \(id\) is not unique"):
+        diff_packages(old, new)
+
+
 def test_tables_added_and_removed(tmp_path):
     def rename_table(schemas):
         schemas["writers"] = schemas.pop("authors")
