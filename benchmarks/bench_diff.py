@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from measure import measure
 
 HERE = Path(__file__).resolve().parent
 REMOVED, ADDED, TITLES, YEARS = 500, 1_000, 2_000, 1_000
@@ -87,15 +89,11 @@ def write_changed_copy(package: Path, out: Path) -> dict[str, int]:
 
 def run_diff(old: Path, new: Path) -> tuple[float, float, dict]:
     """Seconds, peak RSS (MB) and the JSON result of one `exodata diff --json` in a fresh process."""
-    command = [sys.executable, "-m", "exodata.cli", "diff", str(old), str(new), "--json"]
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"exodata diff failed ({done.returncode}): {done.stderr}")
-    # ru_maxrss of the children is the largest peak of any child so far: run the biggest case last
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak, json.loads(done.stdout)
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run = measure([sys.executable, "-m", "exodata.cli", "diff", str(old), str(new), "--json"], stdout=out.name)
+        if run["code"]:
+            raise SystemExit(f"exodata diff failed ({run['code']}): {run['stderr']}")
+        return run["seconds"], run["peak_mb"], json.loads(Path(out.name).read_text(encoding="utf-8"))
 
 
 def main() -> None:
@@ -116,7 +114,7 @@ def main() -> None:
         runs = [run_diff(old, other) for _ in range(args.repeat)]
         seconds = [s for s, _, _ in runs]
         span = f"{statistics.median(seconds):.2f} ({min(seconds):.2f}–{max(seconds):.2f})"
-        print(f"{case:<28} {rows:>11,} {span:>16} {runs[-1][1]:>8.0f}")
+        print(f"{case:<28} {rows:>11,} {span:>16} {max(peak for _, peak, _ in runs):>8.0f}")
         result = runs[-1][2]
         pubs = result["tables"]["publications"]
         print(f"  bump {result['bump']}; publications +{pubs['rows_added']} -{pubs['rows_removed']} "
