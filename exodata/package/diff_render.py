@@ -42,8 +42,9 @@ def _key(key: dict[str, Any]) -> str:
 
 
 def changed_tables(result: dict[str, Any]) -> list[str]:
-    """The tables both packages have that changed (rows or schema), in the new package's order."""
-    return [name for name, table in result["tables"].items() if table["bump"] != "none"]
+    """The tables both packages have that changed (rows, schema or files), in the new package's order."""
+    return [name for name, table in result["tables"].items()
+            if table["bump"] != "none" or _schema_lines(table) or table["rows_added"] is None]
 
 
 def row_summary(table: dict[str, Any], code: str = "") -> str:

@@ -17,6 +17,8 @@ kind                    level    examples
 ``loosened``            minor    the opposite of each tightening
 ``reordered``           minor    the fields kept are in another order
 ``descriptive``         patch    titles, descriptions, examples; package metadata (licenses, sources…)
+``relocated``           none     a file moved (the recipe: "relocate the data to a new URL or path: no change
+                                 in the version number"); shown, never a reason for a bump
 ======================  =======  ==========================================================================
 
 The schemas compared are each package's own ``schemas/*.json``, never the current schema source: an old
@@ -35,6 +37,7 @@ LEVEL_OF_KIND: dict[str, Bump] = {
     "removed": "major", "retyped": "major", "tightened": "major", "breaking": "major", "changed": "major",
     "added": "minor", "loosened": "minor", "reordered": "minor",
     "descriptive": "patch",
+    "relocated": "none",
 }
 #: Field properties that only describe; ``name`` is the identity and ``constraints`` are compared one by one.
 DESCRIPTIVE_FIELD_PROPERTIES = frozenset({"title", "description", "example", "examples", "rdfType"})
@@ -44,8 +47,8 @@ SCHEMA_DEFAULTS: dict[str, Any] = {"missingValues": [""]}
 FIELD_DEFAULTS: dict[str, Any] = {"format": "default", "type": "any"}
 #: Package properties that are derived from the data or the build, or compared elsewhere.
 IGNORED_PACKAGE_PROPERTIES = frozenset({"$schema", "resources", "version", "created", "exodata:build"})
-#: Resource properties that say where and how the CSV copy is read (a consumer reading the files breaks).
-RESOURCE_FILE_PROPERTIES = ("path", "format", "mediatype", "encoding")
+#: Resource properties that say how the CSV copy is read (a consumer reading the file breaks when they change).
+RESOURCE_FILE_PROPERTIES = ("format", "mediatype", "encoding")
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength")
 _UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength")
 _SHOWN = 5
@@ -228,18 +231,20 @@ def compare_resource(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Changes to a resource's own properties: descriptive ones, and where and how its files are read.
 
     Derived properties (``bytes``, ``hash``, ``exodata:rows``, ``exodata:schema``) and the schema file's path
-    are not compared; the schema's content is (:func:`compare_schema`).  A file property (``path``,
-    ``format``, ``mediatype``, ``encoding``) counts only when both sides state it.
+    are not compared; the schema's content is (:func:`compare_schema`).  A file property (``format``,
+    ``mediatype``, ``encoding``) counts only when both sides state it; a moved file is reported but needs no
+    new version.
     """
     changes = [Change("descriptive", f"table {prop} changed") for prop in ("title", "description")
                if old.get(prop) != new.get(prop)]
     for prop in RESOURCE_FILE_PROPERTIES:  # one side leaving a property out means its default: no change
         if prop in old and prop in new and old[prop] != new[prop]:
             changes.append(Change("changed", f"CSV {prop} {show(old.get(prop))} → {show(new.get(prop))}"))
-    old_parquet = (old.get("exodata:parquet") or {}).get("path")
-    new_parquet = (new.get("exodata:parquet") or {}).get("path")
-    if old_parquet != new_parquet:
-        changes.append(Change("changed", f"Parquet path {show(old_parquet)} → {show(new_parquet)}"))
+    for what, before, after in (("CSV", old.get("path"), new.get("path")),
+                                ("Parquet", (old.get("exodata:parquet") or {}).get("path"),
+                                 (new.get("exodata:parquet") or {}).get("path"))):
+        if before != after:
+            changes.append(Change("relocated", f"{what} file moved {show(before)} → {show(after)}"))
     return changes
 
 

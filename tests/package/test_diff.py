@@ -332,6 +332,28 @@ def test_a_tightened_bound_says_which_way_it_moved(tmp_path):
     assert result["reasons"] == ["pubs: `year`: `maximum` lowered 2100 → 2050"]
 
 
+def _edit_resource(directory: Path, name: str, **changes) -> None:
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == name).update(changes)
+    (directory / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+def test_a_moved_file_is_shown_but_needs_no_new_version(tmp_path):
+    """The recipe: "you relocate the data to a new URL or path: no change in the version number"."""
+    old = write_package(tmp_path / "old", BASE_SCHEMAS, base_frames())
+    new = write_package(tmp_path / "new", BASE_SCHEMAS, base_frames())
+    (new / "data" / "pubs.parquet").rename(new / "data" / "publications.parquet")
+    _edit_resource(new, "pubs", path="data/publications.csv",
+                   **{"exodata:parquet": {"path": "data/publications.parquet"}})
+    result = diff_packages(old, new)
+    assert [c["kind"] for c in result["tables"]["pubs"]["schema_changed"]] == ["relocated", "relocated"]
+    assert result["bump"] == "none" and result["reasons"] == []
+    assert 'CSV file moved "data/pubs.csv" → "data/publications.csv"' in render_text(result)
+    _edit_resource(new, "pubs", encoding="latin-1")
+    _edit_resource(old, "pubs", encoding="utf-8")
+    assert diff_packages(old, new)["reasons"] == ['pubs: CSV encoding "utf-8" → "latin-1"']
+
+
 def test_field_added_is_minor(tmp_path):
     def add(schemas):
         schemas["pubs"]["fields"].append({"name": "doi", "type": "string", "description": "DOI."})
