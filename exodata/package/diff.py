@@ -51,17 +51,19 @@ class Side:
 
     def schema(self, name: str) -> dict[str, Any]:
         """The Table Schema of table ``name``: the package's own file (or an inline schema)."""
-        schema = self.resources[name].get("schema")
-        if isinstance(schema, dict):
-            return schema
-        try:
-            loaded = json.loads(safe_path(self.directory, schema).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise DiffInputError(f"{self.label}: the schema {schema!r} of table {name!r} cannot be read ({error}); "
-                                 "check the package with `exodata validate`") from None
-        if not isinstance(loaded, dict) or not isinstance(loaded.get("fields", []), list):
-            raise DiffInputError(f"{self.label}: the schema {schema!r} of table {name!r} is not a Table Schema; "
-                                 "check the package with `exodata validate`")
+        schema = loaded = self.resources[name].get("schema")
+        if not isinstance(schema, dict):
+            try:
+                loaded = json.loads(safe_path(self.directory, schema).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise DiffInputError(f"{self.label}: the schema {schema!r} of table {name!r} cannot be read "
+                                     f"({error}); check the package with `exodata validate`") from None
+        fields = loaded.get("fields", []) if isinstance(loaded, dict) else None
+        if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                                                   for f in fields):
+            shown = "inline" if isinstance(schema, dict) else repr(schema)
+            raise DiffInputError(f"{self.label}: the {shown} schema of table {name!r} is not a Table Schema (a list "
+                                 "of named fields); check the package with `exodata validate`")
         return loaded
 
     def parquet(self, name: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import stat
 import subprocess
@@ -720,6 +721,24 @@ def test_cli_usage_errors_exit_2_in_one_line(built_package, tmp_path, bad):
         assert result.exit_code == 2, result.output
         assert result.stderr.count("\n") == 1 and str(path) in result.stderr
         assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    (lambda d: (d / "schemas" / "pubs.json").write_text("{not json"), "schema 'schemas/pubs.json' of table 'pubs' cannot"),
+    (lambda d: (d / "schemas" / "pubs.json").write_text('{"fields": [1]}'), "is not a Table Schema"),
+    (lambda d: (d / "data" / "pubs.parquet").write_bytes(b"PAR1 garbage"), "cannot compare the Parquet copies"),
+    (lambda d: (d / "data" / "pubs.parquet").unlink(), "data/pubs.parquet of table 'pubs' is missing"),
+    (lambda d: (d / "datapackage.json").write_text("[]"), "'resources' must be a list"),
+])
+def test_a_damaged_package_is_a_one_line_input_error(tmp_path, damage, says):
+    old = write_package(tmp_path / "old", BASE_SCHEMAS, base_frames())
+    new = write_package(tmp_path / "new", BASE_SCHEMAS, base_frames())
+    damage(new)
+    with pytest.raises(DiffInputError, match=re.escape(says)) as error:
+        diff_packages(old, new)
+    assert str(new) in str(error.value) and "\n" not in str(error.value)
+    result = _run(old, new)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.output
 
 
 def test_cli_refuses_json_and_markdown_together(built_package):
