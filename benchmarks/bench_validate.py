@@ -56,7 +56,9 @@ def main() -> None:
             print(f"{name:<24} {'> ' + str(int(args.timeout)):>22} {'':>8}  stopped after --timeout")
             continue
         seconds = [r["seconds"] for r in runs]
-        span = f"{statistics.median(seconds):.1f}" + (f" ({min(seconds):.1f}–{max(seconds):.1f})" if repeat > 1 else "")
+        span = f"{statistics.median(seconds):.1f}"
+        if repeat > 1:
+            span += f" ({min(seconds):.1f}–{max(seconds):.1f})"
         verdict = "valid" if last["code"] == 0 else f"exit {last['code']}: {last['stderr'].strip()[-300:]}"
         print(f"{name:<24} {span:>22} {max(r['peak_mb'] for r in runs):>8.0f}  {verdict}")
 

@@ -119,8 +119,8 @@ def info(path: Optional[Path] = typer.Argument(None, help="Package directory (de
 
 @app.command()
 def diff(
-    old: str = typer.Argument(..., metavar="OLD", help="Old package: a directory, its datapackage.json, a release archive "
-                                        "exodata-data-X.Y.Z.zip, or 'installed'."),
+    old: str = typer.Argument(..., metavar="OLD", help="Old package: a directory, its datapackage.json, a release "
+                                                       "archive exodata-data-X.Y.Z.zip, or 'installed'."),
     new: str = typer.Argument(..., metavar="NEW", help="New package, in the same forms."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (nothing else on stdout)."),
     markdown: bool = typer.Option(False, "--markdown", help="Print a CHANGELOG '### Data' section."),

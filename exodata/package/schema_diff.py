@@ -191,7 +191,8 @@ def _foreign_keys(schema: dict[str, Any]) -> dict[str, str]:
         reference = fk.get("reference") or {}
         fields, ref_fields = _key_list(fk.get("fields")), _key_list(reference.get("fields"))
         resource = reference.get("resource") or "(this table)"
-        keys[_canonical([fields, resource, ref_fields])] = f"({', '.join(fields)}) → {resource}({', '.join(ref_fields)})"
+        shown = f"({', '.join(fields)}) → {resource}({', '.join(ref_fields)})"
+        keys[_canonical([fields, resource, ref_fields])] = shown
     return keys
 
 
@@ -222,7 +223,8 @@ def compare_schema(old: dict[str, Any], new: dict[str, Any]) -> SchemaDiff:
         before, after = old.get(prop, SCHEMA_DEFAULTS.get(prop)), new.get(prop, SCHEMA_DEFAULTS.get(prop))
         if _canonical(before) != _canonical(after):
             kind = "descriptive" if prop in ("title", "description") else "changed"
-            text = f"schema {prop} changed" if kind == "descriptive" else f"schema {prop} {show(before)} → {show(after)}"
+            text = (f"schema {prop} changed" if kind == "descriptive"
+                    else f"schema {prop} {show(before)} → {show(after)}")
             diff.schema_changed.append(Change(kind, text))
     return diff
 

@@ -724,7 +724,8 @@ def test_cli_usage_errors_exit_2_in_one_line(built_package, tmp_path, bad):
 
 
 @pytest.mark.parametrize(("damage", "says"), [
-    (lambda d: (d / "schemas" / "pubs.json").write_text("{not json"), "schema 'schemas/pubs.json' of table 'pubs' cannot"),
+    (lambda d: (d / "schemas" / "pubs.json").write_text("{not json"),
+     "schema 'schemas/pubs.json' of table 'pubs' cannot"),
     (lambda d: (d / "schemas" / "pubs.json").write_text('{"fields": [1]}'), "is not a Table Schema"),
     (lambda d: (d / "data" / "pubs.parquet").write_bytes(b"PAR1 garbage"), "cannot compare the Parquet copies"),
     (lambda d: (d / "data" / "pubs.parquet").unlink(), "data/pubs.parquet of table 'pubs' is missing"),
