@@ -42,8 +42,13 @@ def _declare(table: Table) -> Table:
     return table
 
 
+#: A publication id: ``doi:<doi>``, else ``pmid:<n>``, else ``pmcid:<PMC…>``, else a content hash.
+PUBLICATION_ID_PATTERN = r"^(doi:10\.\S+|pmid:\d+|pmcid:PMC\d+|sha256:[0-9a-f]{16})$"
+
+
 def _publication_id(description: str = "The publication; joins every table to `publications`.") -> Field:
-    return Field("publication_id", "string", description, required=True, example="doi:10.1111/jcmm.15290")
+    return Field("publication_id", "string", description, required=True, pattern=PUBLICATION_ID_PATTERN,
+                 example="doi:10.1111/jcmm.15290")
 
 
 def _position(what: str) -> Field:
@@ -112,7 +117,7 @@ PUBLICATIONS = _declare(Table(
         Field("publication_id", "string",
               "Stable id: `doi:<doi>`, else `pmid:<n>`, else `pmcid:<PMC…>`, else `sha256:<16 hex>` of the "
               "normalised title, year, first author and abstract.", required=True,
-              pattern=r"^(doi:10\.\S+|pmid:\d+|pmcid:PMC\d+|sha256:[0-9a-f]{16})$", example="doi:10.1111/jcmm.15290"),
+              pattern=PUBLICATION_ID_PATTERN, example="doi:10.1111/jcmm.15290"),
         Field("doi", "string", "DOI, lower case, without a resolver prefix.", pattern=DOI_PATTERN,
               example="10.1111/jcmm.15290"),
         Field("pmid", "integer", "PubMed id.", minimum=1, example="32492261"),

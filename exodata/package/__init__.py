@@ -1,4 +1,4 @@
-"""A built package: writing it, checking it, reading it back and loading it.
+"""A built package: writing it, checking it, reading it back, loading it and comparing two versions of it.
 
 Nothing heavy is imported here: ``exodata.load()`` goes through :mod:`exodata.package.loading`, which needs
 only JSON and Parquet.
