@@ -18,11 +18,12 @@ from exodata.errors import PackageNotFoundError, ValidationError
 
 __version__ = "0.4.0"
 
-__all__ = ["PackageNotFoundError", "ValidationError", "__version__", "cite", "load", "schema", "tables", "validate"]
+__all__ = ["PackageNotFoundError", "ValidationError", "__version__", "cite", "load", "package_path", "schema", "tables",
+           "validate"]
 
 
 def __getattr__(name: str):
-    if name in {"load", "tables"}:
+    if name in {"load", "tables", "package_path"}:
         from exodata.package import loading
 
         return getattr(loading, name)

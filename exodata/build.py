@@ -208,6 +208,30 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
     }
 
 
+def check_locations(seeds: Path, out: Path) -> None:
+    """Refuse (:class:`BuildError`, one line with the fix) seeds that are not a directory and an output that could
+    not be written: a file, or a directory (or the parent it would be made in) this process cannot write to.
+
+    Checked before any seed is read, so that a long compile does not end in an error it could have foreseen.
+    """
+    import os
+
+    if not seeds.exists():
+        raise BuildError(f"seeds directory {seeds} does not exist; pass the folder of seed files with --seeds")
+    if not seeds.is_dir():
+        raise BuildError(f"--seeds {seeds} is a file, not a directory; put the file in a folder and pass the folder")
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"--out {out} is a file, not a directory; pass a directory to write the package into")
+    existing = out
+    while not existing.exists():  # the nearest folder that exists: where the output directory would be made
+        existing = existing.parent
+    if not existing.is_dir():
+        raise BuildError(f"--out {out}: {existing} is a file, so the directory cannot be made; choose another --out")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BuildError(f"cannot write to {existing} (permission denied); choose another --out or fix its "
+                         "permissions")
+
+
 _DONE = object()
 
 
@@ -252,10 +276,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
     from exodata.package.checks import TableChecker, format_issues
     from exodata.package.writing import PackageWriter, UnsafeOutputError, ensure_safe_output
 
-    if not seeds.is_dir():
-        raise BuildError(f"seeds directory {seeds} does not exist")
+    check_locations(seeds, out)  # before the work, not after it (the writer checks again)
     try:
-        ensure_safe_output(out)  # before the work, not after it (the writer checks again)
+        ensure_safe_output(out)
     except UnsafeOutputError as refused:
         raise BuildError(str(refused)) from None
     with relaxed_gc(), tempfile.TemporaryDirectory(prefix="exodata-build-") as spill:
@@ -319,5 +342,9 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
                 writer.commit(descriptor_metadata(summary, list(seeds_hashes)))
         except UnsafeOutputError as refused:
             raise BuildError(str(refused)) from None
+        except OSError as failed:  # the disk filled up, permissions changed while compiling...
+            detail = f"{failed.strerror}: {failed.filename}" if failed.strerror and failed.filename else str(failed)
+            raise BuildError(f"the build could not write its files ({detail}); nothing was changed in {out}: free "
+                             "disk space or fix permissions, then build again") from None
         lap("assemble, check and write")
         return summary

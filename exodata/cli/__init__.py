@@ -16,8 +16,29 @@ import typer
 #: Every command, in help order: name → module under ``exodata.cli``.
 COMMANDS = ("build", "validate", "info", "tables", "dictionary", "diff", "release", "cite")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Build, validate, compare, release and cite the exodata package.")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from exodata import __version__
+
+        print(f"exodata {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors and JSON; no progress."),
+) -> None:
+    """Build, validate, compare, release and cite the exodata package (shell completion: --install-completion)."""
+    from exodata.cli import _common
+
+    _common.QUIET = quiet
+
 
 for _name in COMMANDS:
     app.command(_name)(importlib.import_module(f"exodata.cli.{_name}").command)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from exodata.cli._common import console as _console
-from exodata.cli._common import return_freed_memory
+from exodata.cli._common import progress_console, require_extra, return_freed_memory
 
 
 def command(
@@ -18,13 +18,14 @@ def command(
                              help="Worker processes for reading seeds; 0 (default): one per CPU for a large corpus."),
 ) -> None:
     """Compile the seeds into a validated Frictionless data package."""
+    require_extra("build", "build")
     return_freed_memory()
     from exodata.build import BuildError
     from exodata.build import build as run_build
 
     console, errors = _console(), _console(stderr=True)
     try:
-        if errors.is_terminal:
+        if progress_console() is not None:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             with Progress(TextColumn("exodata build"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -1,18 +1,28 @@
-"""``exodata dictionary``: write the data dictionary generated from the schema source."""
+"""``exodata dictionary``: the data dictionary generated from the schema source."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from exodata.cli._common import console as _console
+from exodata.cli._common import console, fail_usage
 
 
-def command(out: Path = typer.Option(Path("docs/data-dictionary.md"), "--out")) -> None:
-    """Write the data dictionary generated from the schema source."""
+def command(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file (its folder must exist) "
+                                                                    "instead of printing it.")) -> None:
+    """Print the data dictionary (every table and column, with its constraints), generated from the schema source;
+    the repository keeps it as docs/data-dictionary.md (`exodata dictionary --out docs/data-dictionary.md`)."""
     from exodata.metadata.dictionary import data_dictionary
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(data_dictionary(), encoding="utf-8")
-    _console().print(f"wrote {out}")
+    text = data_dictionary()
+    if out is None:
+        print(text, end="")
+        return
+    if not out.parent.is_dir():
+        fail_usage("dictionary", f"folder {out.parent} does not exist; create it or choose another --out")
+    if out.is_dir():
+        fail_usage("dictionary", f"--out {out} is a directory; give a file name such as {out / 'data-dictionary.md'}")
+    out.write_text(text, encoding="utf-8")
+    console().print(f"wrote {out}")

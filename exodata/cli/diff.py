@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from exodata.cli._common import console, fail_usage
+from exodata.cli._common import console, fail_usage, status
 
 
 def command(
@@ -32,7 +32,8 @@ def command(
     from exodata.package.diff_render import render_markdown, render_text
 
     try:
-        result = diff_packages(old, new, examples=examples)
+        with status(f"exodata diff: comparing {old} with {new}…"):
+            result = diff_packages(old, new, examples=examples)
     except (DiffInputError, PackageNotFoundError) as error:
         errors.print(f"exodata diff: {error}", markup=False)
         raise typer.Exit(2) from None

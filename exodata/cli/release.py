@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from exodata.cli._common import console, fail, fail_usage
+from exodata.cli._common import console, fail, fail_usage, require_extra
 
 ROOT_METADATA = ("CITATION.cff", ".zenodo.json")
 
@@ -84,6 +84,8 @@ def command(
             (root / name).write_text(text, encoding="utf-8")
             console().print(f"wrote {name}")
         return
+    if distributions or upload:
+        require_extra("release", "release")
     if (publish or sandbox or zenodo_url) and not upload:
         fail_usage("release", "--publish, --sandbox and --zenodo-url go with --upload")
     token = os.environ.get("ZENODO_TOKEN", "")

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from exodata.cli._common import UsageProblem, fail_usage
+from exodata.cli._common import UsageProblem, fail_usage, status
 from exodata.cli._common import console as _console
 
 
@@ -34,10 +34,11 @@ def command(
 
     paths = paths or []
     try:
-        if table is None:
-            result, problems = _validate_package(paths, package, subset)
-        else:
-            result, problems = _validate_tables(table, paths, package, subset)
+        with status("exodata validate: checking…"):
+            if table is None:
+                result, problems = _validate_package(paths, package, subset)
+            else:
+                result, problems = _validate_tables(table, paths, package, subset)
     except (UsageProblem, PackageNotFoundError, ValueError) as wrong:
         fail_usage("validate", str(wrong), as_json)
     shown = problems[:max_problems]

@@ -49,6 +49,12 @@ def package_dir(path: str | Path | None = None) -> Path:
         f"no {_DESCRIPTOR} in {candidate}; build one with `exodata build --out {candidate}`")
 
 
+def package_path(path: str | Path | None = None) -> Path:
+    """The directory of the installed package (or of the package at ``path``): where its ``datapackage.json``,
+    ``data/`` and ``schemas/`` are, for reading the files with other tools (pandas, DuckDB, R)."""
+    return package_dir(path)
+
+
 def read_descriptor(directory: Path) -> dict[str, Any]:
     """The package descriptor, checked for the shape ``load`` relies on (a list of named resources)."""
     path = directory / _DESCRIPTOR
@@ -101,9 +107,12 @@ def _read(path: Path, backend: Backend):
     if backend == "arrow":
         return table
     try:
-        return table.to_pandas()
-    except ImportError as missing:  # pragma: no cover - depends on the environment
-        raise ImportError("pandas output needs pandas: pip install 'exodata[pandas]'") from missing
+        import pandas as pd
+    except ImportError:
+        raise ImportError("backend='pandas' needs pandas: pip install 'exodata-msc[pandas]'") from None
+    # Arrow-backed columns keep what the tables say: integers with nulls stay integers (pmid, year), lists stay
+    # lists, strings stay strings; NumPy dtypes would turn a nullable integer into float64
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def load(table: str | None = None, *, path: str | Path | None = None, backend: Backend = "polars"):

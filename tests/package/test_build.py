@@ -116,7 +116,7 @@ def test_a_failure_while_writing_leaves_the_previous_package(tmp_path, monkeypat
         raise OSError("disk full")
 
     monkeypatch.setattr("exodata.package.writing.append_parquet", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match=r"could not write its files \(disk full\); nothing was changed in"):
         build(SEEDS, out)
     assert snapshot(out) == before
     assert not list(out.glob(".exodata-*"))

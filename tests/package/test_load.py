@@ -78,3 +78,23 @@ def test_load_names_a_malformed_descriptor(package_copy):
     (package_copy / "datapackage.json").write_text(json.dumps({"resources": [{"path": "x"}]}))
     with pytest.raises(ValueError, match="invalid descriptor"):
         exodata.load(path=package_copy)
+
+
+def test_pandas_keeps_integers_with_nulls_integers_and_lists_lists():
+    import pandas as pd
+
+    publications = exodata.load("publications", backend="pandas")
+    assert publications["pmid"].isna().any(), "the shipped seeds include records without a PMID"
+    for column in ("pmid", "year", "record_count"):
+        assert isinstance(publications[column].dtype, pd.ArrowDtype), column
+        assert str(publications[column].dtype) == "int64[pyarrow]", column
+    concepts = exodata.load("concepts", backend="pandas")
+    assert str(concepts["synonyms"].dtype).startswith("list<"), concepts["synonyms"].dtype
+
+
+def test_package_path_is_the_directory_load_reads():
+    directory = exodata.package_path()
+    assert (directory / "datapackage.json").is_file()
+    import polars as pl
+
+    assert pl.read_parquet(directory / "data" / "publications.parquet").equals(exodata.load("publications"))

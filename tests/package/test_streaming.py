@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import exodata.corpus.parts
 from exodata.corpus.parts import part_bounds, with_owners
-from exodata.build import build, read_ahead
+from exodata.build import BuildError, build, read_ahead
 from exodata.package.checks import TableChecker
 from exodata.ingest.staging import SOURCE_NUMBER, stage_job
 from exodata.metadata import TABLES
@@ -135,6 +135,6 @@ def test_a_failed_split_stops_the_build_and_writes_nothing(tmp_path, monkeypatch
 
     monkeypatch.setattr(exodata.corpus.parts, "PART_ROWS", 3)
     monkeypatch.setattr(exodata.corpus.parts, "split_into_parts", broken)
-    with pytest.raises(OSError, match="disk full while splitting authors"):
+    with pytest.raises(BuildError, match="could not write its files \\(disk full while splitting authors\\)"):
         build(EXPORTS, tmp_path / "out")
     assert not (tmp_path / "out" / "datapackage.json").exists()

@@ -200,3 +200,8 @@ def test_release_upload_deposits_the_files_on_a_zenodo_server(tmp_path, fake_zen
     assert [d["state"] for d in fake_zenodo.depositions()] == ["done"]
     wrong = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env={**env, "ZENODO_TOKEN": "nope"})
     assert wrong.returncode == 1 and "token" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_distribution_name_is_declared_once_in_each_file_that_needs_it():
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project().distribution == pyproject["project"]["name"] == "exodata-msc"

@@ -28,7 +28,7 @@ def test_committed_table_schema_matches_the_source(name):
 
 def test_committed_data_dictionary_matches_the_source():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == data_dictionary(), "docs/data-dictionary.md drifted: run `exodata dictionary`"
+    assert committed == data_dictionary(), "docs/data-dictionary.md drifted: run `exodata dictionary --out docs/data-dictionary.md`"
 
 
 def test_no_stray_schema_files():
