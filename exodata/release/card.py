@@ -21,30 +21,29 @@ from exodata.release.citation import cite
 __all__ = ["CARD", "dataset_card", "write_card"]
 
 
-def _read(package: Path, name: str, resource: dict[str, Any]):
-    import polars as pl
-
-    from exodata.package.loading import parquet_path
-
-    return pl.read_parquet(parquet_path(package, resource))
-
-
 def _facts(package: Path) -> dict[str, Any]:
-    """What the card says about the package, computed from its descriptor and tables."""
+    """What the card says about the package, computed from its descriptor and tables (only the columns needed:
+    a card is written at the end of every build, so it reads no text it does not count)."""
     import polars as pl
 
-    from exodata.package.loading import read_descriptor
+    from exodata.metadata.tables import CATEGORIES
+    from exodata.package.loading import parquet_path, read_descriptor
 
     descriptor = read_descriptor(package)
     resources = {r["name"]: r for r in descriptor["resources"]}
-    tables = {name: _read(package, name, resources[name]) for name in
-              ("publications", "seed_records", "concepts", "publication_concepts") if name in resources}
-    publications = tables["publications"]
-    status = dict(tables["seed_records"].group_by("status").len().iter_rows())
-    concepts, linked = tables["concepts"], tables["publication_concepts"]
-    coverage = []
-    from exodata.metadata.tables import CATEGORIES
 
+    def scan(name: str):
+        return pl.scan_parquet(parquet_path(package, resources[name]))
+
+    publications = scan("publications").select(
+        pl.len().alias("publications"), pl.col("abstract").is_null().sum().alias("no_abstract"),
+        pl.col("language").is_null().sum().alias("no_language"), pl.col("year").min().alias("first"),
+        pl.col("year").max().alias("last")).collect().row(0, named=True)
+    seeds = scan("seed_records").select("file", "status").collect()
+    status = dict(seeds.group_by("status").len().iter_rows())
+    concepts = scan("concepts").collect()
+    linked = scan("publication_concepts").select("publication_id", "concept_id", "category").collect()
+    coverage = []
     for category in CATEGORIES:
         in_vocabulary = concepts.filter(pl.col("category") == category).height
         rows = linked.filter(pl.col("category") == category)
@@ -54,12 +53,12 @@ def _facts(package: Path) -> dict[str, Any]:
     return {
         "descriptor": descriptor,
         "rows": [(r["name"], r.get("exodata:rows"), r.get("description", "")) for r in descriptor["resources"]],
-        "publications": publications.height,
+        "publications": publications["publications"],
         "status": status,
-        "seed_files": tables["seed_records"]["file"].n_unique(),
-        "no_abstract": publications.filter(pl.col("abstract").is_null()).height,
-        "no_language": publications.filter(pl.col("language").is_null()).height,
-        "years": (publications["year"].min(), publications["year"].max()),
+        "seed_files": seeds["file"].n_unique(),
+        "no_abstract": publications["no_abstract"],
+        "no_language": publications["no_language"],
+        "years": (publications["first"], publications["last"]),
         "coverage": coverage,
         "annotated": linked["publication_id"].n_unique(),
         "concepts": concepts.height,

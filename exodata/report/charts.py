@@ -112,11 +112,12 @@ def matrix(figure: Figure) -> str | None:
     rows = [row for row in figure.rows if row["label"] in diseases]
     sources = sorted({row["msc_source"] for row in rows}, key=str.lower)
     base = alt.Chart(_data(rows, ["label", "msc_source", "count"])).encode(
-        x=alt.X("msc_source:N", sort=sources, title="MSC source", axis=alt.Axis(labelAngle=-40, labelAlign="right", labelPadding=4)),
+        x=alt.X("msc_source:N", sort=sources, title="MSC source",
+                axis=alt.Axis(labelAngle=-90, labelPadding=4)),
         y=alt.Y("label:N", sort=diseases, title="disease"))
-    cells = base.mark_rect().encode(color=alt.Color("count:Q", title="publications",
-                                                    scale=alt.Scale(scheme="blues"),
-                                                    legend=alt.Legend(format="d", values=sorted({row["count"] for row in rows}))))
+    legend = alt.Legend(format="d", values=sorted({row["count"] for row in rows}))
+    cells = base.mark_rect().encode(color=alt.Color("count:Q", title="publications", scale=alt.Scale(scheme="blues"),
+                                                    legend=legend))
     text = base.mark_text(fontSize=11).encode(text="count:Q")
     chart = (cells + text).properties(width=max(160, 56 * len(sources)), height=max(40, 22 * len(diseases)))
     return to_svg(chart.configure(**CONFIG))

@@ -139,8 +139,7 @@ def compute(package: Path) -> Figures:
 
     descriptor = read_descriptor(package)
     resources = {r["name"]: r for r in descriptor["resources"]}
-    publications = _read(package, resources, "publications", ["publication_id", "title", "year", "language",
-                                                               "country"])
+    publications = _read(package, resources, "publications", ["publication_id", "year", "language", "country"])
     seeds = _read(package, resources, "seed_records")
     concepts = _read(package, resources, "concepts")
     linked = _read(package, resources, "publication_concepts",
@@ -245,9 +244,7 @@ def compute(package: Path) -> Figures:
                      for text, n in mirna_counts.head(TOP_CARGO).iter_rows()])
 
     quantities = _read(package, resources, "vesicle_quantities")
-    stated = (quantities.filter(pl.col("quantity").is_in(SIZE_QUANTITIES))
-              .join(publications.select("publication_id", "title"), on="publication_id", how="left")
-              .sort("publication_id", "field", "start"))
+    stated = quantities.filter(pl.col("quantity").is_in(SIZE_QUANTITIES)).sort("publication_id", "field", "start")
     size_rows = [{**row, "figure": f"size.{row['publication_id']}.{row['field']}.{row['start']}"}
                  for row in stated.select("publication_id", "quantity", "value_min", "value_max", "unit", "field",
                                           "start", "text").to_dicts()]
