@@ -43,7 +43,7 @@ def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("ab \n\t\r\x0b\x0c\x1c\x85\u00a0\u2000\u2009\u200a\u200b\u2028"
                                              "\u202f\u205f\u3000\ufeff\u0301e")), max_size=30) | st.text(max_size=30))
 def test_clean_text_collapses_every_unicode_space_run(raw):
@@ -260,7 +260,7 @@ def test_normalisers_stay_fast_on_long_adversarial_text(text):
     assert time.perf_counter() - started < 2.0
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.text(alphabet=st.sampled_from(list("aZB'- .1ÉéΑβ中ªǅ")), max_size=8) | st.text(max_size=8))
 def test_all_caps_words_as_defined(word):
     """The ASCII shortcut of _is_caps agrees with its definition over the letters of the word."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
 from typer.testing import CliRunner
@@ -510,7 +510,7 @@ _rows = st.dictionaries(st.integers(0, 30), st.tuples(st.one_of(st.none(), st.in
                                                         st.lists(st.sampled_from("ab"), max_size=2)), max_size=12)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40)
 @given(old_rows=_rows, new_rows=_rows)
 def test_row_counts_match_a_python_model(old_rows, new_rows):
     schema = {"fields": [{"name": "k", "type": "integer"}, {"name": "v", "type": "integer"},

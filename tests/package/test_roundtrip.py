@@ -47,7 +47,7 @@ def _round_trip(frame, name, directory):
     return read_csv_copy(directory / f"{name}.csv", name), pl.read_parquet(directory / f"{name}.parquet")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=publications())
 def test_publications_copies_agree(tmp_path, frame):
     from_csv, from_parquet = _round_trip(frame, "publications", tmp_path)
@@ -55,7 +55,7 @@ def test_publications_copies_agree(tmp_path, frame):
     assert from_csv.equals(frame, null_equal=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=concepts())
 def test_list_columns_survive_the_csv_copy(tmp_path, frame):
     from_csv, from_parquet = _round_trip(frame, "concepts", tmp_path)

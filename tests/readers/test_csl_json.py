@@ -81,7 +81,7 @@ def test_accepts():
     assert not reader.accepts('{"title": "x"}')
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
                                                                                 max_size=4), max_leaves=20))
@@ -114,7 +114,7 @@ _JSON_PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"\\u00e9\\
                                 'true', 'null', 'NaN', '-Infinity', ' ', '\n', '"', '\\', '\u00a0', '"k":'])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(_JSON_PIECES, max_size=14).map("".join))
 def test_fast_json_reader_agrees_with_the_json_scanner(text):
     """The fast spanned reader accepts only what json accepts, with the same values and spans."""

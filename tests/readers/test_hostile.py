@@ -240,14 +240,14 @@ def test_huge_text_is_refused_with_a_reason(name):
 
 
 @pytest.mark.parametrize("name", READERS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=400))
 def test_arbitrary_text_never_raises(name, text):
     check_records(text, load(name).read(text), name)
 
 
 @pytest.mark.parametrize("name", READERS)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(tail=st.text(max_size=300))
 def test_arbitrary_text_after_a_real_opening_never_raises(name, tail):
     text = OPENINGS[name] + tail
@@ -255,7 +255,7 @@ def test_arbitrary_text_after_a_real_opening_never_raises(name, tail):
 
 
 @pytest.mark.parametrize("path", export_fixtures(), ids=lambda path: path.name)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_truncated_and_mutated_real_files_never_raise(path, data):
     text = read_text(path)

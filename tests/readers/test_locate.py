@@ -58,7 +58,7 @@ _PIECES = st.sampled_from(["a", "b", "ab", "ba", " ", "  ", "\n", "\t", "\u00a0"
 _TEXTS = st.lists(_PIECES, max_size=30).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(text=_TEXTS, value=_TEXTS, start=st.integers(0, 40), length=st.integers(0, 60) | st.none())
 def test_same_span_as_the_regex_definition(text, value, start, length):
     end = None if length is None else min(len(text), start + length)
@@ -106,7 +106,7 @@ def test_a_rewrapped_value_filling_its_part_is_the_whole_part_trimmed():
     assert (found.start, found.end) == (start, end)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(list("ab \n\r\t<>&;/é") + ["&amp;", "&#233;", "<i>x</i>", "<!--c-->",
                                                            "<![CDATA[<&]]>", "\r\n"]), max_size=12).map("".join))
 def test_element_value_decoded_as_lxml_reads_the_element(content):
@@ -136,7 +136,7 @@ _MARKUP_PIECES = ["<r>", "</r>", "<a>", "</a>", "<b k='>/'/>", '<c x="a/>b">', "
                   '<!DOCTYPE r [<!ELEMENT r ANY>]>', "<", ">", "/", '"', "<!-- open", "</", "<1>", "<f k='v>"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(_MARKUP_PIECES), max_size=14).map("".join))
 def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
     """The fast re.split scan gives what the piece-by-piece scan gives, or hands the text over to it."""

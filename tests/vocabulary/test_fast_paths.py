@@ -56,14 +56,14 @@ def candidate_lists(draw):
     return [_Candidate(start, min(length, start + size), None, rank) for start, size, rank in spans], length
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(candidate_lists())
 def test_select_with_two_look_ups_is_the_greedy_choice(case):
     candidates, length = case
     assert Annotator._select(candidates, length) == reference_select(candidates, length)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS)
 def test_mirna_cores_found_in_the_key_give_what_finditer_gives(text):
     key, index, _glued = match_key_and_junctions(text)
@@ -72,7 +72,7 @@ def test_mirna_cores_found_in_the_key_give_what_finditer_gives(text):
     assert [m.span() for m in mirna_matches(text)] == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS, st.integers(0, 40))
 def test_one_tail_pattern_is_either_tail(text, at):
     at = min(at, len(text))
@@ -86,7 +86,7 @@ def test_one_tail_pattern_is_either_tail(text, at):
         assert tail is None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS)
 def test_mentions_of_a_source_start_at_distinct_places(text):
     """What lets _mention_rows sort by start alone."""
@@ -96,7 +96,7 @@ def test_mentions_of_a_source_start_at_distinct_places(text):
         assert starts == sorted(set(starts))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS)
 def test_unit_check_finds_the_texts_the_unit_pattern_finds(text):
     reference = re.compile(rf"\d\s*(?:{_UNIT})", re.IGNORECASE)
@@ -129,7 +129,7 @@ def reference_country_in_text(text: str | None) -> str | None:
     return None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS)
 def test_country_of_an_affiliation(text):
     expected = reference_country_in_text(text)
@@ -139,7 +139,7 @@ def test_country_of_an_affiliation(text):
         assert _country_in_clean_text(cleaned) == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(TEXTS)
 def test_zero_width_characters_are_found_as_the_pattern_finds_them(text):
     import unicodedata
