@@ -25,7 +25,6 @@ from exodata.ingest.normalise import (
     split_author_name,
     split_pages,
     strip_trailing_separators,
-    year_of,
 )
 
 
@@ -163,12 +162,6 @@ def test_parse_published_line(line, publisher, year):
         publisher, year)
     for piece in parts.values():
         assert line[piece.start:piece.end] == piece.text
-
-
-def test_year_of():
-    assert year_of("2022 Aug 13") == 2022
-    assert year_of("Hindawi Limited 2020-01-01") == 2020
-    assert year_of("vol 12345") is None and year_of(None) is None
 
 
 @pytest.mark.parametrize(("name", "code"), [

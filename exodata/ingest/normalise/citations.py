@@ -1,4 +1,4 @@
-"""Composite bibliographic fields: citation lines, page ranges, 'Published' lines, years.
+"""Composite bibliographic fields: citation lines, page ranges, 'Published' lines.
 
 Each parser returns :class:`Piece` objects whose offsets are relative to the string it was given, so the
 normaliser can turn them into spans of the seed text (a value's provenance is the sub-span it came from).
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from exodata.ingest.years import is_year
 
 
 class Piece(NamedTuple):
@@ -21,23 +23,6 @@ class Piece(NamedTuple):
 
 #: Longest composite value parsed; longer text is no citation or 'Published' line (and keeps parsing linear).
 MAX_COMPOSITE_CHARS = 2000
-
-_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d|21\d\d)(?!\d)")
-
-
-def year_of(value: str | None) -> int | None:
-    """The first plausible 4-digit year (1600-2199) in ``value`` as an int, or None."""
-    if not value:
-        return None
-    found = _YEAR.search(value)
-    return int(found.group(1)) if found else None
-
-
-def find_year(value: str) -> Piece | None:
-    """Where the first plausible year in ``value`` is."""
-    found = _YEAR.search(value)
-    return Piece(found.group(1), found.start(1), found.end(1)) if found else None
-
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 _PAGES = re.compile(
@@ -80,7 +65,8 @@ def parse_citation_line(value: str | None) -> dict[str, Piece]:
     """The parts of a citation line such as ``2021;33(6):757-760`` or ``2022 Aug 13;17:3603-3618``.
 
     Returns a dict with any of ``year``, ``volume``, ``issue``, ``first_page``, ``last_page``; an empty dict
-    when the text does not start with a year.  Text after the page range is ignored.
+    when the text does not start with four digits (which the normaliser keeps as the year only if they are
+    one: :func:`exodata.ingest.years.is_year`).  Text after the page range is ignored.
     """
     if not value or len(value) > MAX_COMPOSITE_CHARS:
         return {}
@@ -115,7 +101,7 @@ def parse_published_line(value: str | None) -> dict[str, Piece]:
         return {}
     core = value.rstrip().rstrip(".").rstrip()
     found = _DATE_AT_END.search(core)
-    if found is None or year_of(found.group("year")) is None:
+    if found is None or not is_year(int(found.group("year"))):  # a number that is no year is the publisher's
         text = value.strip().rstrip(",;:").strip()
         start = value.index(text)
         return {"publisher": Piece(text, start, start + len(text))} if text else {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from exodata.ingest.model import Located, Problem, RawRecord
 from exodata.ingest.readers._guard import Part, Refused
+from exodata.ingest.years import year_span
 
 #: Deepest nesting of XML elements or JSON arrays/objects a reader accepts; real exports stay under 20.
 MAX_NESTING = 100
@@ -133,17 +134,12 @@ def strip_terminal_period(value: Located) -> Located:
     return value
 
 
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
-
-
 def year_in(value: Located | None) -> Located | None:
-    """The first plausible four-digit year inside ``value`` ('2022 Aug 13' -> '2022'), located."""
+    """The year of a date field ('2022 Aug 13' -> '2022'), located: see :func:`exodata.ingest.years.year_span`."""
     if value is None:
         return None
-    found = _YEAR.search(value.text)
-    if found is None:
-        return None
-    return value.sub(found.start(), found.end())
+    span = year_span(value.text)
+    return None if span is None else value.sub(*span)
 
 
 _ELOCATOR = re.compile(r"^[A-Za-z]{0,3}\d{1,12}[A-Za-z]?$")
