@@ -46,7 +46,11 @@ RAW_FIELDS = (
 
 
 class Located(NamedTuple):
-    """A value as written in the seed: ``seed_text[start:end] == text``.
+    """A value as written in a source text: ``source[start:end] == text``.
+
+    The source is the seed text for what readers find, and a value's own text for the parts the composite
+    parsers split it into (``exodata/ingest/normalise/citations.py``), which the normaliser shifts by the
+    value's start: one span type for both.
 
     ``decoded`` holds the value when the format encodes it (LaTeX accents in BibTeX, XML entities); the
     span still points at the characters as written.  A named tuple: readers make dozens per record, and a

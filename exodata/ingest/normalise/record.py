@@ -13,7 +13,7 @@ import re
 
 from exodata.ingest import formats
 from exodata.ingest.model import Affiliation, Author, Located, Problem, RawRecord, Record, Value
-from exodata.ingest.normalise.citations import Piece, parse_citation_line, parse_published_line, split_pages
+from exodata.ingest.normalise.citations import parse_citation_line, parse_published_line, split_pages
 from exodata.ingest.normalise.countries import _country_in_clean_text, country_code
 from exodata.ingest.normalise.ids import (
     doi_from_link,
@@ -34,7 +34,7 @@ _TEXT_FIELDS = ("title", "title_vernacular", "journal", "publisher", "abstract",
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 
 
-def _span(loc: Located, piece: Piece | None = None) -> tuple[int, int]:
+def _span(loc: Located, piece: Located | None = None) -> tuple[int, int]:
     """The seed span of ``piece`` inside ``loc`` (the whole span when the value was decoded)."""
     if piece is None or loc.decoded is not None:
         return loc.start, loc.end
@@ -65,11 +65,11 @@ class _Builder:
             if explicit:
                 self.explicit.add(name)
 
-    def problem(self, message: str, loc: Located, piece: Piece | None = None) -> None:
+    def problem(self, message: str, loc: Located, piece: Located | None = None) -> None:
         """Note what is wrong with the value at ``loc`` (at ``piece`` of it, when a part is meant)."""
         self.record.problems.append(Problem(message, offset=_span(loc, piece)[0]))
 
-    def year(self, written: str, loc: Located, piece: Piece | None, explicit: bool) -> None:
+    def year(self, written: str, loc: Located, piece: Located | None, explicit: bool) -> None:
         """The year ``written`` holds, with its span; a number that is no year is left empty and reported
         (never kept for the checks to reject)."""
         year = year_of(written)
