@@ -183,6 +183,7 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
     """The package-level properties of datapackage.json, from the project metadata (no wall-clock time: see
     ``writing.created_timestamp``)."""
     from exodata.metadata.project import project
+    from exodata.package.layout import BUILD_KEY
 
     about = project()
     data_license = about.licenses["data"]
@@ -199,7 +200,7 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
             *({"title": f"seed {name}", "exodata:sha256": digest} for name, digest in seeds),
             *({"title": source["title"], "path": source["path"]} for source in about.sources),
         ],
-        "exodata:build": {
+        BUILD_KEY: {
             "exodata_version": about.version,
             "seed_files": summary.files,
             "records": dict(sorted(summary.status.items())),

@@ -16,9 +16,9 @@ from typing import Any
 
 from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
 from exodata.package.checks import Problem, check_tables
-from exodata.package.writing import DESCRIPTOR, PARQUET_KEY, sha256_of
-from exodata.metadata import LIST_DELIMITER, TABLES
-from exodata.metadata.arrow import polars_schema
+from exodata.package.layout import DESCRIPTOR, PARQUET_KEY, SCHEMA_KEY, read_csv, table_paths
+from exodata.package.writing import sha256_of
+from exodata.metadata import TABLES
 from exodata.metadata.frictionless import table_schema
 
 
@@ -42,19 +42,6 @@ def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, 
     return path, issues
 
 
-def read_csv_copy(path: Path, table_name: str):
-    """Read a CSV copy with the declared dtypes (list columns split on the delimiter; empty → [])."""
-    import polars as pl
-
-    table = TABLES[table_name]
-    dtypes = polars_schema(table)
-    raw = {name: (pl.String if f.type == "list" else dtypes[name]) for name, f in ((f.name, f) for f in table.fields)}
-    frame = pl.read_csv(path, schema=raw, infer_schema=False)
-    lists = [f.name for f in table.fields if f.type == "list"]
-    return frame.with_columns(
-        pl.col(name).str.split(LIST_DELIMITER).fill_null(pl.lit([], dtype=pl.List(pl.String))) for name in lists)
-
-
 def validate_package(path: str | Path | None = None) -> list[Problem]:
     """Every problem found in the package at ``path``; an empty list means it is valid."""
     import polars as pl
@@ -76,7 +63,7 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
             continue
-        for key in (PARQUET_KEY, "exodata:schema"):
+        for key in (PARQUET_KEY, SCHEMA_KEY):
             if not isinstance(resource.get(key, {}), dict):
                 issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR, message=f"'{key}' is not an object"))
                 resource = {**resource, key: {}}
@@ -94,7 +81,7 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
         parquet = resource.get(PARQUET_KEY) or {}
         parquet_path, found = _check_file(directory, name, parquet.get("path"), parquet)
         issues += found
-        schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get("exodata:schema") or {})
+        schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get(SCHEMA_KEY) or {})
         issues += found
         if schema_path is not None:
             try:
@@ -116,13 +103,13 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
             issues += _compare_copies(name, frames[name], csv_path, resource.get("path"))
     if len(frames) == len(TABLES):
         for issue in check_tables(frames):
-            issues.append(issue if issue.file else replace(issue, file=f"data/{issue.table}.parquet"))
+            issues.append(issue if issue.file else replace(issue, file=table_paths(issue.table)[1]))
     return issues
 
 
 def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> list[Problem]:
     try:
-        csv_frame = read_csv_copy(csv_path, name)
+        csv_frame = read_csv(csv_path, TABLES[name])
     except Exception as error:
         return [Problem(table=name, rule="copies agree", file=relative, message=f"unreadable CSV: {error}")]
     if csv_frame.columns != parquet_frame.columns:

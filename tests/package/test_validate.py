@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from exodata.cli import app
-from exodata.package.writing import write_csv, write_parquet
+from exodata.package.layout import write_csv
+from exodata.package.writing import write_parquet
 from exodata.metadata import TABLES
 from exodata.package.validate import validate_package
 from tests.package.conftest import rehash
