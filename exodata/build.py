@@ -36,7 +36,6 @@ class BuildError(Exception):
 class BuildSummary:
     out: Path
     files: int = 0
-    ignored: list[str] = field(default_factory=list)  # hidden entries and symlinks (quarantined, not read)
     status: Counter = field(default_factory=Counter)
     publications: int = 0
     conflicts: int = 0
@@ -271,7 +270,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
                 on_stage(next_stage)
 
         files, skipped = seed_files(seeds)
-        summary = BuildSummary(out=out, files=len(files), ignored=[relative for relative, _ in skipped])
+        summary = BuildSummary(out=out, files=len(files))
         summary.jobs = jobs = choose_jobs(jobs, files)
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
         warming = None

@@ -11,8 +11,6 @@ import typer
 
 from exodata.cli._common import console, fail, fail_usage
 
-ROOT_METADATA = ("CITATION.cff", ".zenodo.json")
-
 
 def root_metadata(root: Path) -> dict[str, str]:
     """What CITATION.cff and .zenodo.json at the repository root must hold (generated from the metadata source

@@ -6,7 +6,8 @@ as decoded: newlines are not normalised, and the only change ever made is the re
 
 The order of the checks is the order of their cost and of their certainty:
 
-1. size over :data:`MAX_SEED_BYTES` → refused (``decode_file`` checks with ``stat`` before reading);
+1. size over :data:`MAX_SEED_BYTES` → refused (the build checks with ``stat`` before reading:
+   ``exodata.ingest.compile.read_seed``);
 2. a magic number (PDF, ZIP, PNG, GZIP…) → refused as binary;
 3. a byte-order mark → that Unicode encoding, strictly;
 4. UTF-16 without BOM, recognised by its NUL-byte pattern;
@@ -113,22 +114,6 @@ class Decoded:
     bom: bool = False
     repaired: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def decode_file(path: str | os.PathLike[str]) -> Decoded:
-    """Decode the file at ``path``, refusing an oversized one from its ``stat`` size without reading it.
-
-    Never raises: an unreadable file is a ``problem`` too (with ``sha256`` None, as for an oversized one).
-    """
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_SEED_BYTES:
-            return Decoded(None, None, None, oversize_problem(size))
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SEED_BYTES + 1)  # the file may have grown since stat
-    except OSError as err:
-        return Decoded(None, None, None, f"cannot read the file: {err.strerror or err}")
-    return decode(data)
 
 
 def oversize_problem(size: int) -> str:

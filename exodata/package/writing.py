@@ -317,10 +317,3 @@ class PackageWriter:
             files.discard()
         _remove(self.staging)
 
-
-def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Write a complete set of (already validated) tables into ``out`` atomically (see :class:`PackageWriter`)."""
-    with PackageWriter(out) as writer:
-        for name in TABLES:
-            writer.write(frames[name], name)
-        return writer.commit(metadata)

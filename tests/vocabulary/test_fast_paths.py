@@ -15,9 +15,10 @@ from exodata.ingest.normalise.countries import _country_in_clean_text, country_i
 from exodata.ingest.normalise.text import clean_text
 from exodata.ingest.vocabulary import Annotator, load_vocabulary
 from exodata.ingest.vocabulary.matcher import (
-    _DISEASE_TAIL,
+    _DISEASE_HEADS,
     _MIRNA,
-    _REPAIR_TAIL,
+    _REPAIR_HEADS,
+    _SEP,
     _TAIL,
     _TAIL_OPENERS,
     _Candidate,
@@ -75,8 +76,11 @@ def test_mirna_cores_found_in_the_key_give_what_finditer_gives(text):
 @settings(max_examples=500)
 @given(TEXTS, st.integers(0, 40))
 def test_one_tail_pattern_is_either_tail(text, at):
+    """_TAIL is the two patterns it stands for, a disease tail or a repair tail, in one."""
+    disease_tail = re.compile(rf"{_SEP}+(?:{_DISEASE_HEADS})\b", re.IGNORECASE)
+    repair_tail = re.compile(rf"{_SEP}+(?:{_REPAIR_HEADS})\b", re.IGNORECASE)
     at = min(at, len(text))
-    disease, repair, tail = _DISEASE_TAIL.match(text, at), _REPAIR_TAIL.match(text, at), _TAIL.match(text, at)
+    disease, repair, tail = disease_tail.match(text, at), repair_tail.match(text, at), _TAIL.match(text, at)
     assert not (disease and repair)
     if disease or repair:
         assert at < len(text) and text[at] in _TAIL_OPENERS

@@ -479,17 +479,13 @@ def _parse_chunk(text: str, start: int, end: int) -> XmlChunk:
 
 
 
-def element_value(text: str, span: ElementSpan, element=None) -> Located | None:
-    """The content of an element, trimmed; ``decoded`` holds its text without markup or entities.
+def content_value(text: str, content_start: int, content_end: int, element=None) -> Located | None:
+    """The content ``text[content_start:content_end]`` of an element (see :meth:`ElementSpans.content`), trimmed;
+    ``decoded`` holds its text without markup or entities.
 
     Most elements hold plain text (no '<', '&' or carriage return), whose text as lxml reads it is the
     content as written: only the others are serialised by lxml to find their ``decoded`` text.
     """
-    return content_value(text, span.content_start, span.content_end, element)
-
-
-def content_value(text: str, content_start: int, content_end: int, element=None) -> Located | None:
-    """:func:`element_value` of the content ``text[content_start:content_end]`` (see ElementSpans.content)."""
     content = text[content_start:content_end]
     trimmed_text = content.strip()
     if not trimmed_text:

@@ -28,6 +28,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from exodata.ingest.vocabulary.concepts import Concept, load_stoplist
+from exodata.metadata.tables import ANNOTATED_FIELDS
 from exodata.ingest.vocabulary.surface import (
     APOSTROPHES,
     HYPHENS,
@@ -37,7 +38,6 @@ from exodata.ingest.vocabulary.surface import (
     match_key_and_junctions,
 )
 
-FIELD_ORDER = {"title": 0, "title_vernacular": 1, "abstract": 2, "keyword": 3}
 #: Texts up to this many characters have their candidates remembered, up to this many texts.
 SHORT_TEXT = 80
 SHORT_TEXTS_KEPT = 20_000
@@ -55,10 +55,9 @@ _DISEASE_MODIFIERS = (
 )
 _SEP = "[ " + re.escape(HYPHENS) + "]"
 _REPAIR_HEADS = r"regeneration|repair|healing|regrowth"
-_DISEASE_TAIL = re.compile(rf"{_SEP}+(?:{_DISEASE_HEADS})\b", re.IGNORECASE)
 _DISEASE_HEAD = re.compile(rf"\b(?:{_DISEASE_MODIFIERS}){_SEP}+$", re.IGNORECASE)
-_REPAIR_TAIL = re.compile(rf"{_SEP}+(?:{_REPAIR_HEADS})\b", re.IGNORECASE)
-#: ``_DISEASE_TAIL`` or ``_REPAIR_TAIL`` in one pattern (group "disease" or "repair"), and what both open with.
+#: A disease head (``_DISEASE_HEADS``) or a repair head (``_REPAIR_HEADS``) after separators, in one pattern
+#: (group "disease" or "repair"), and what both open with.
 _TAIL = re.compile(rf"{_SEP}+(?:(?P<disease>{_DISEASE_HEADS})|(?P<repair>{_REPAIR_HEADS}))\b", re.IGNORECASE)
 _TAIL_OPENERS = frozenset(" " + HYPHENS)
 
@@ -456,7 +455,7 @@ class Annotator:
     def annotate(self, fields: dict[str, str | None], keywords: list[str] | None = None) -> list[Mention]:
         """Every mention in the given fields and keywords; ``text == source[start:end]`` always holds."""
         sources: list[tuple[str, int | None, str]] = []
-        for name in ("title", "title_vernacular", "abstract"):
+        for name in ANNOTATED_FIELDS:
             value = fields.get(name)
             if value:
                 sources.append((name, None, value))
@@ -466,8 +465,9 @@ class Annotator:
 
         chosen = [(name, position, text, self._annotate_text(text)) for name, position, text in sources]
         defined = self._defined_abbreviations(chosen)
-        # Sources come in FIELD_ORDER and keyword order, so sorting each source by (start, concept id) and
-        # concatenating is the stable sort of all mentions by (field, keyword position, start, concept id).
+        # Sources come in the order of MENTION_FIELDS (the annotated fields, then the keywords in theirs), so
+        # sorting each source by (start, concept id) and concatenating is the stable sort of all mentions by
+        # (field, keyword position, start, concept id).
         mentions: list[Mention] = []
         for name, position, text, (candidates, rows) in chosen:
             if defined:
