@@ -45,11 +45,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import exodata
-    from exodata.ingest.compile import _annotator
+    from exodata.ingest.annotate import annotator
 
     files = seed_files(args.seeds)
     print(f"exodata from {Path(exodata.__file__).parent}; {len(files)} files in {args.seeds}", file=sys.stderr)
-    _annotator()  # load the vocabulary and build the automaton outside the timed runs
+    annotator()  # load the vocabulary and build the automaton outside the timed runs
     cpu_figures = []
     for attempt in range(1, args.repeat + 1):
         wall, cpu = time.perf_counter(), time.process_time()
