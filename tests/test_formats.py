@@ -37,7 +37,7 @@ def test_every_reader_module_has_an_entry():
     modules = {found.name for found in pkgutil.iter_modules(exodata.ingest.readers.__path__)}
     readers = {name for name in modules if not name.startswith("_")}
     assert readers == set(formats.names())
-    for helper in modules - readers:  # the shared helpers (_guard, _locate, _page) are not readers
+    for helper in modules - readers:  # the shared helpers (_guard, _locate, _xml, …) are not readers
         module = importlib.import_module(f"exodata.ingest.readers.{helper}")
         assert not (hasattr(module, "accepts") and hasattr(module, "read")), helper
 

@@ -72,7 +72,7 @@ def test_same_span_as_the_regex_definition(text, value, start, length):
 def test_element_spans_skip_comments_cdata_and_instructions():
     from lxml import etree
 
-    from exodata.ingest.readers._locate import element_spans
+    from exodata.ingest.readers._xml import element_spans
 
     text = ('<?xml-stylesheet href="a"?><r><!-- <x> --><a k="1>2" j=\'/\'>A<![CDATA[<b>]]></a>'
             '<c/><d>D</d></r>')
@@ -91,7 +91,7 @@ def test_element_spans_refuse_a_text_that_disagrees_with_the_tree():
     import pytest
     from lxml import etree
 
-    from exodata.ingest.readers._locate import element_spans
+    from exodata.ingest.readers._xml import element_spans
 
     with pytest.raises(ValueError, match="start tags"):
         element_spans("<r><a/><b/></r>", etree.fromstring("<r><a/></r>"))
@@ -113,7 +113,7 @@ def test_content_value_decoded_as_lxml_reads_the_element(content):
     """The plain-text shortcut of content_value gives what lxml's own text of the element gives."""
     from lxml import etree
 
-    from exodata.ingest.readers._locate import content_value, element_spans, parse_xml_safely
+    from exodata.ingest.readers._xml import content_value, element_spans, parse_xml_safely
 
     text = f"<r><e>{content}</e></r>"
     try:
@@ -142,7 +142,7 @@ def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
     """The fast re.split scan gives what the piece-by-piece scan gives, or hands the text over to it."""
     import pytest
 
-    from exodata.ingest.readers._locate import _plain_tag_spans, _tag_spans_by_markup
+    from exodata.ingest.readers._xml import _plain_tag_spans, _tag_spans_by_markup
 
     fast = _plain_tag_spans(text)
     if fast is None:
@@ -157,7 +157,7 @@ def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
 def test_element_spans_read_a_doctype_with_an_internal_subset():
     from lxml import etree
 
-    from exodata.ingest.readers._locate import _plain_tag_spans, element_spans
+    from exodata.ingest.readers._xml import _plain_tag_spans, element_spans
 
     text = '<!DOCTYPE r [<!ELEMENT r ANY>]><r><a>A</a><b/></r>'
     assert _plain_tag_spans(text) is None  # read by the markup scan

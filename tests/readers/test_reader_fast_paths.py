@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from exodata.ingest.model import Located
 from exodata.ingest.readers import csl_json
-from exodata.ingest.readers._locate import MAX_NESTING, locate, nesting_depth_exceeds
+from exodata.ingest.readers._locate import locate
+from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 
 
 def _locate_without_shortcut(text: str, value: str, start: int = 0, end: int | None = None):

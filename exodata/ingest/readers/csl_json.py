@@ -2,7 +2,7 @@
 
 Python's own ``json`` decoder does the parsing; its pure-Python scanner is wrapped so that every string,
 number, object and array it returns carries the span it was read from (JSON escapes stay in the span, the
-decoded string goes to ``decoded``).  Nesting deeper than :data:`~exodata.ingest.readers._locate.MAX_NESTING` is
+decoded string goes to ``decoded``).  Nesting deeper than :data:`~exodata.ingest.readers._nesting.MAX_NESTING` is
 refused by a linear pre-scan before the recursive decoder sees it.
 """
 
@@ -13,14 +13,8 @@ import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, Refused, read_guarded
-from exodata.ingest.readers._locate import (
-    MAX_NESTING,
-    add_affiliation,
-    first_chars,
-    line_number,
-    nesting_depth_exceeds,
-    year_in,
-)
+from exodata.ingest.readers._locate import add_affiliation, first_chars, line_number, year_in
+from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 
 FORMAT = "csl_json"
 

@@ -1,6 +1,6 @@
 """Reader for PubMed XML (``<PubmedArticleSet>`` of ``<PubmedArticle>``, as efetch and the PubMed site export).
 
-Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._locate.parse_xml_safely`): entity
+Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._xml.parse_xml_safely`): entity
 declarations and external references are refused, deep nesting stops at libxml2's limit.  Each
 ``PubmedArticle`` (and ``PubmedBookArticle``) is one record; a document that does not parse as a whole is cut
 at the record tags so that only the broken record is quarantined.  Values are element contents located in the
@@ -13,15 +13,8 @@ import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, read_guarded
-from exodata.ingest.readers._locate import (
-    content_value,
-    first_chars,
-    local_name,
-    looks_like_elocator,
-    strip_terminal_period,
-    xml_parts,
-    year_in,
-)
+from exodata.ingest.readers._locate import first_chars, looks_like_elocator, strip_terminal_period, year_in
+from exodata.ingest.readers._xml import content_value, local_name, xml_parts
 
 FORMAT = "pubmed_xml"
 
