@@ -89,9 +89,10 @@ def _size(path: Path) -> int:
 
 
 #: With ``jobs=0`` (the command's default) seeds are read in worker processes only when they add up to at least this
-#: many bytes or files: starting the workers costs about 0.5 s (each imports polars and builds the vocabulary
-#: automaton), which a corpus of about a thousand records (~2.5 MB) repays, and so do a hundred small files (a
-#: seed file costs about 9 ms however small: staging and spilling ten tables), but the shipped five seeds do not.
+#: many bytes or files: starting the workers has a fixed cost (each imports polars and builds the vocabulary
+#: automaton), which a corpus of about a thousand records repays, and so do a hundred small files (a seed file
+#: costs several ms however small: staging and spilling ten tables), but the shipped five seeds do not
+#: (docs/benchmarks.md).
 AUTO_PARALLEL_BYTES = 1 << 20
 AUTO_PARALLEL_FILES = 100
 
@@ -172,7 +173,7 @@ def relax_gc() -> None:
     """Run the cyclic garbage collector less often while seeds are compiled (here and in worker processes).
 
     Readers make millions of short-lived, acyclic objects (strings, tuples, spans); with the default thresholds
-    the collector's young-generation passes cost about 12% of the per-file stage.  Memory stays bounded: each
+    the collector's young-generation passes are a noticeable share of the per-file stage (docs/benchmarks.md).  Memory stays bounded: each
     file's records are turned into columns as they are read, and at most 100,000 records are read per file.
     """
     gc.set_threshold(50_000, 50, 100)

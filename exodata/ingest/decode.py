@@ -437,7 +437,8 @@ def repair_whole_file_mojibake(text: str) -> tuple[str, list[int]] | None:
 
     When every non-ASCII character of ``text`` turns back into bytes under Windows-1252 (as ftfy extends it
     to all 256 bytes) or Latin-1, and those bytes are valid UTF-8, the whole file is one mojibake: fixed at
-    C speed rather than line by line in ftfy (about a minute for 50 MB).  Correct text fails this at its
+    C speed rather than line by line in ftfy (which is slow on a large file: docs/benchmarks.md).  Correct
+    text fails this at its
     first accented letter or Chinese character.
     """
     import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252" (0x81, 0x8D… map to C1 controls)

@@ -102,8 +102,8 @@ def _file_entry(root: Path, relative: str) -> dict[str, Any]:
 
 class HashingFile:
     """A binary file that hashes what is written to it: a CSV's sha256 is then known when it is closed, instead
-    of reading the whole file again (813 MB of CSV at 100k records, about a second of hashing at the end of
-    a build, now spread over the writing)."""
+    of reading the whole file again at the end of a build (the CSV copies are most of a package's bytes), so
+    the hashing is spread over the writing."""
 
     def __init__(self, path: Path) -> None:
         self.raw = path.open("wb")

@@ -65,7 +65,7 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
     if _CONTINUATION in part and not value[0].isspace() and part.replace(_CONTINUATION, " ") == value:
         # A MEDLINE value wrapped over continuation lines, as Biopython joins them: the case below (the two
         # texts split into the same words, as swapping white space for a space keeps the words), found
-        # without splitting both texts, which was 10% of the MEDLINE reader (measured).
+        # without splitting both texts, which was a tenth of the MEDLINE reader (docs/benchmarks.md).
         return Located.of(text, start + len(part) - len(part.lstrip()), start + len(part.rstrip()))
     words = value.split()
     if not words:
@@ -158,9 +158,9 @@ def located_values(text: str, entries: list[TagRow], values: list[str], problems
     written and a Problem says so; a value not found inside its line falls back to the whole line too.
 
     ``entries`` are the scanners' own ``[tag, value start, value end, line]`` rows, not objects per
-    line: making a tag-entry object and a Located for every tag line was about a fifth of the RIS reader's time
-    (measured), and only the lines of the tags a reader asks for need a Located.  (Problem is imported at
-    module level: an import statement here ran once per tag asked of each record, 6% of MEDLINE's time.)
+    line: making a tag-entry object and a Located for every tag line was a large share of the RIS reader's time
+    (docs/benchmarks.md), and only the lines of the tags a reader asks for need a Located.  (Problem is imported
+    at module level: an import statement here ran once per tag asked of each record.)
     """
     if len(values) != len(entries):
         if entries:

@@ -84,8 +84,8 @@ _PATH_TREE = _path_tree({path for table in (_JOURNAL_PATHS, _BOOK_PATHS) for pat
 def _collect(element, tree: dict, found: dict) -> None:
     """Add to ``found[path]`` every element under ``element`` at one of the paths of ``tree``.
 
-    One walk over only the branches some path goes down (measured: asking each path of a per-element child
-    index was most of the reader's own time).  A depth-first walk finds the elements of each path in
+    One walk over only the branches some path goes down (asking each path of a per-element child index was
+    most of the reader's own time).  A depth-first walk finds the elements of each path in
     document order, as ``findall`` does.  Comments and processing instructions have a non-str tag that is no
     key of the tree.
     """
@@ -216,7 +216,7 @@ _NAME_PARTS = frozenset(("LastName", "ForeName", "Initials"))
 def _authors(doc: _Article, record: RawRecord, authors: list) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
     # Each distinct affiliation's position, by its words as add_affiliation compares them: a lookup instead
-    # of add_affiliation's pass over the record's affiliations for each author (measured, ~3% of read()).
+    # of add_affiliation's pass over the record's affiliations for each author.
     known: dict[str, int] = {}
     for author in authors:
         parts: dict = {}  # the first LastName, ForeName and Initials child
