@@ -101,3 +101,18 @@ _RECORDS = {
                  "</article-title></title-group><pub-date><year>{year}</year></pub-date></article-meta></front>"
                  "</article>"),
 }
+
+
+@pytest.mark.parametrize("number", [FIRST - 1, 1500, LAST + 1])
+def test_a_page_citation_year_outside_the_range_is_null_and_a_located_problem(number):
+    """A scraped page's citation line is found by its shape; the year rule is the normaliser's, as for exports."""
+    from tests.conftest import REPO
+
+    page = (REPO / "tests" / "data" / "pages" / "wprim_column0.txt").read_text(encoding="utf-8")
+    assert " 2022;12(11):10591-10597" in page
+    text = page.replace(" 2022;12(11):10591-10597", f" {number};12(11):10591-10597")
+    records = formats.reader("wprim_page").read(text)
+    record = normalise_record(records[0])
+    assert record.get("year") is None and record.get("volume") == "12" and record.get("issue") == "11"
+    problem = next(p for p in record.problems if "not a year" in p.message)
+    assert text[problem.offset:problem.offset + 4] == str(number)
