@@ -38,7 +38,7 @@ def preflight(root: Path, package: Path) -> None:
 
     about = project()
     try:
-        about.release
+        about.release  # noqa: B018 - reading it raises when the release is not described
     except ValueError as missing:
         raise ReleaseError(str(missing)) from None
     version = read_descriptor(package).get("version")

@@ -83,8 +83,7 @@ def locate(text: str, value: str, start: int = 0, end: int | None = None) -> Loc
 
 def iter_located(record: RawRecord) -> Iterator[tuple[str, Located]]:
     """Every Located value of ``record`` with a label saying where it sits (for checks and tests)."""
-    for name, value in record.fields.items():
-        yield name, value
+    yield from record.fields.items()
     for i, link in enumerate(record.links):
         yield f"links[{i}]", link
     for i, author in enumerate(record.authors):

@@ -319,10 +319,8 @@ def content_value(text: str, content_start: int, content_end: int, element=None)
     trimmed_text = content.strip()
     if not trimmed_text:
         return None
-    if trimmed_text is content:  # the usual case, nothing to trim (strip gives the very string back)
-        start = content_start
-    else:
-        start = content_start + len(content) - len(content.lstrip())
+    # the usual case: nothing to trim (strip gives the very string back)
+    start = content_start if trimmed_text is content else content_start + len(content) - len(content.lstrip())
     trimmed = Located(trimmed_text, start, start + len(trimmed_text))
     # What makes an element's text differ from its content as written: child markup, comments or CDATA ('<'),
     # entity and character references ('&'), and carriage returns (XML reads line ends as '\n').

@@ -117,9 +117,9 @@ def _value_span(text: str, after_equals: int, end: int) -> tuple[int, int]:
         stop = max(end, escaped_until)  # an escape at the very end steps one past it, as it always has
     while stop > position and text[stop - 1].isspace():
         stop -= 1
-    if stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"')):
-        if _one_group(text[position:stop]):
-            return position + 1, stop - 1
+    if (stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"'))
+            and _one_group(text[position:stop])):
+        return position + 1, stop - 1
     return position, stop
 
 

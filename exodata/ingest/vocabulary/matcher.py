@@ -144,11 +144,9 @@ _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 def _on_word_boundary(text: str, start: int, end: int) -> bool:
     """Both ends of text[start:end] are word boundaries, judged only for Latin letters and digits."""
-    if start > 0 and text[start] in _WORD_CHARS and text[start - 1] in _WORD_CHARS:
-        return False
-    if end < len(text) and text[end - 1] in _WORD_CHARS and text[end] in _WORD_CHARS:
-        return False
-    return True
+    glued_at_start = start > 0 and text[start] in _WORD_CHARS and text[start - 1] in _WORD_CHARS
+    glued_at_end = end < len(text) and text[end - 1] in _WORD_CHARS and text[end] in _WORD_CHARS
+    return not (glued_at_start or glued_at_end)
 
 
 #: Every written miRNA name contains one of these (lower-cased), at most this far after its start ("hsa-").

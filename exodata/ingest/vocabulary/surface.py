@@ -226,10 +226,7 @@ def plural_of(word: str) -> list[str]:
 def plurals(term: str) -> list[str]:
     """Plural forms of a term: the head noun is the last word, or the word before " of " ("injuries of ...")."""
     words = term.split(" ")
-    if " of " in term:
-        head = words.index("of") - 1
-    else:
-        head = len(words) - 1
+    head = words.index("of") - 1 if " of " in term else len(words) - 1
     if head < 0:
         return []
     # a hyphenated head ("re-epithelialization") pluralises its last part
