@@ -173,8 +173,9 @@ def relax_gc() -> None:
     """Run the cyclic garbage collector less often while seeds are compiled (here and in worker processes).
 
     Readers make millions of short-lived, acyclic objects (strings, tuples, spans); with the default thresholds
-    the collector's young-generation passes are a noticeable share of the per-file stage (docs/benchmarks.md).  Memory stays bounded: each
-    file's records are turned into columns as they are read, and at most 100,000 records are read per file.
+    the collector's young-generation passes are a noticeable share of the per-file stage (docs/benchmarks.md).
+    Memory stays bounded: each file's records are turned into columns as they are read, and at most 100,000
+    records are read per file.
     """
     gc.set_threshold(50_000, 50, 100)
 

@@ -286,7 +286,8 @@ def detector_sample(data: bytes) -> bytes:
 
 
 def _cut_before(data: bytes, first: int, wanted: int, limit: int) -> int:
-    """A character boundary in ``(first, limit]``: before the first byte below 0x30 from ``wanted`` on, else the last."""
+    """A character boundary in ``(first, limit]``: before the first byte below 0x30 from ``wanted`` on, else the
+    last."""
     if limit >= len(data):
         return len(data)
     boundary = _BOUNDARY_BYTE.search(data, wanted, limit)

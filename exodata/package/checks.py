@@ -140,7 +140,8 @@ def strictly_increasing(frame: pl.DataFrame, key: list[str]) -> bool:
     """Whether every row's ``key`` is greater than the previous row's (nulls first): then no key occurs twice.
 
     A build's tables come sorted by their key, so this one pass over neighbouring rows usually proves the key
-    unique, for less than half the cost of hashing every key (docs/benchmarks.md).  Any order works for the proof; when it fails the caller does the full check.
+    unique, for less than half the cost of hashing every key (docs/benchmarks.md).  Any order works for the
+    proof; when it fails the caller does the full check.
     """
     import polars as pl
 

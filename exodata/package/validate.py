@@ -22,7 +22,8 @@ from exodata.metadata import TABLES
 from exodata.metadata.frictionless import table_schema
 
 
-def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, Any]) -> tuple[Path | None, list[Problem]]:
+def _check_file(directory: Path, table: str, relative: Any,
+                expected: dict[str, Any]) -> tuple[Path | None, list[Problem]]:
     try:
         path = safe_path(directory, relative)
     except ValueError as error:
@@ -61,20 +62,24 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
     resources = {}
     for position, resource in enumerate(listed):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
+            issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR,
+                                  message=f"resource {position} is not an object with a name"))
             continue
         for key in (PARQUET_KEY, SCHEMA_KEY):
             if not isinstance(resource.get(key, {}), dict):
-                issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR, message=f"'{key}' is not an object"))
+                issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR,
+                                      message=f"'{key}' is not an object"))
                 resource = {**resource, key: {}}
         resources[resource["name"]] = resource
     for name in sorted(set(resources) - set(TABLES)):
-        issues.append(Problem(table=str(name), rule="descriptor", file=DESCRIPTOR, message="unknown table in the descriptor"))
+        issues.append(Problem(table=str(name), rule="descriptor", file=DESCRIPTOR,
+                              message="unknown table in the descriptor"))
     frames: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
         resource = resources.get(name)
         if resource is None:
-            issues.append(Problem(table=name, rule="descriptor", file=DESCRIPTOR, message="table is missing from the descriptor"))
+            issues.append(Problem(table=name, rule="descriptor", file=DESCRIPTOR,
+                                  message="table is missing from the descriptor"))
             continue
         csv_path, found = _check_file(directory, name, resource.get("path"), resource)
         issues += found
@@ -87,7 +92,8 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
             try:
                 declared = json.loads(schema_path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
-                issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"), message=f"is not JSON: {error}"))
+                issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"),
+                                      message=f"is not JSON: {error}"))
             else:
                 if declared != table_schema(table):
                     issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"),
@@ -97,7 +103,8 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
         try:
             frames[name] = pl.read_parquet(parquet_path)
         except Exception as error:
-            issues.append(Problem(table=name, rule="type", file=parquet.get("path"), message=f"unreadable Parquet: {error}"))
+            issues.append(Problem(table=name, rule="type", file=parquet.get("path"),
+                                  message=f"unreadable Parquet: {error}"))
             continue
         if csv_path is not None:
             issues += _compare_copies(name, frames[name], csv_path, resource.get("path"))
@@ -113,13 +120,16 @@ def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> 
     except Exception as error:
         return [Problem(table=name, rule="copies agree", file=relative, message=f"unreadable CSV: {error}")]
     if csv_frame.columns != parquet_frame.columns:
-        return [Problem(table=name, rule="copies agree", file=relative, message=f"columns {csv_frame.columns} differ from the Parquet copy")]
+        return [Problem(table=name, rule="copies agree", file=relative,
+                        message=f"columns {csv_frame.columns} differ from the Parquet copy")]
     if csv_frame.height != parquet_frame.height:
         return [Problem(table=name, rule="copies agree", file=relative,
                         message=f"{csv_frame.height} rows, the Parquet copy has {parquet_frame.height}")]
     try:
         if not csv_frame.equals(parquet_frame.cast(csv_frame.schema, strict=False), null_equal=True):
-            return [Problem(table=name, rule="copies agree", file=relative, message="rows differ from the Parquet copy")]
+            return [Problem(table=name, rule="copies agree", file=relative,
+                            message="rows differ from the Parquet copy")]
     except Exception as error:
-        return [Problem(table=name, rule="copies agree", file=relative, message=f"cannot be compared with the Parquet copy: {error}")]
+        return [Problem(table=name, rule="copies agree", file=relative,
+                        message=f"cannot be compared with the Parquet copy: {error}")]
     return []

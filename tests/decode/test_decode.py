@@ -101,7 +101,8 @@ def test_unicode_with_bom(encoding):
 
 def test_python_utf16_codec_output_with_bom():
     text = "TI  - Exosomes “MSC”\n"
-    assert_decodes(text.encode("utf-16"), text, "utf-16-le" if codecs.BOM_UTF16 == codecs.BOM_UTF16_LE else "utf-16-be", bom=True)
+    native = "utf-16-le" if codecs.BOM_UTF16 == codecs.BOM_UTF16_LE else "utf-16-be"
+    assert_decodes(text.encode("utf-16"), text, native, bom=True)
 
 
 def test_windows_1252_curly_quotes():
@@ -247,7 +248,8 @@ def test_correct_text_in_legacy_encodings_is_never_altered():
 # --- Refusals ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n", codecs.BOM_UTF8,
+                                  codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
 def test_empty_files(data):
     decoded = decode(data)
     assert decoded.text is None

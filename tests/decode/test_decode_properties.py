@@ -35,7 +35,8 @@ def test_never_raises_and_text_reencodes_to_the_bytes(data):
 MANY_TO_ONE = {"big5", "cp950", "big5hkscs"}
 
 
-_printable = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\n\r\t ")
+_printable = (st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+              | st.sampled_from("\n\r\t "))
 
 
 @settings(max_examples=300)

@@ -517,7 +517,8 @@ def test_row_counts_match_a_python_model(old_rows, new_rows):
                          {"name": "l", "type": "list"}], "primaryKey": ["k"]}
 
     def frame(rows):
-        return pl.DataFrame({"k": list(rows), "v": [v for v, _ in rows.values()], "l": [items for _, items in rows.values()]},
+        return pl.DataFrame({"k": list(rows), "v": [v for v, _ in rows.values()],
+                             "l": [items for _, items in rows.values()]},
                             schema={"k": pl.Int64, "v": pl.Int64, "l": pl.List(pl.String)})
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -68,7 +68,8 @@ def test_raw_date_literal_names_and_escaped_abstract(items):
 
 
 def test_single_item_object():
-    text = json.dumps({"type": "article-journal", "title": "One", "DOI": "10.1/one", "issued": {"date-parts": [[2021]]}})
+    text = json.dumps({"type": "article-journal", "title": "One", "DOI": "10.1/one",
+                       "issued": {"date-parts": [[2021]]}})
     records = reader.read(text)
     assert len(records) == 1 and records[0].span == (0, len(text))
     assert records[0].fields["year"].text == "2021" and records[0].fields["doi"].text == "10.1/one"

@@ -65,7 +65,8 @@ def test_disease_qualified_process_gives_both():
 
 
 def test_composed_organ_diseases():
-    assert found("renal injury and chronic liver injury") == [("disease", "renal injury"), ("disease", "chronic liver injury")]
+    assert found("renal injury and chronic liver injury") == [
+        ("disease", "renal injury"), ("disease", "chronic liver injury")]
 
 
 def test_defined_abbreviation_links_to_the_long_form():
@@ -135,7 +136,8 @@ def test_offsets_always_point_at_the_text(text, keywords):
         assert mention.start < mention.end
 
 
-VOCAB_WORDS = ["MSC", "bone marrow", "liver", "(ALF)", "acute liver failure", "miR-21", "-", " ", "exosomes", "\u2010", "preterm"]
+VOCAB_WORDS = ["MSC", "bone marrow", "liver", "(ALF)", "acute liver failure", "miR-21", "-", " ", "exosomes",
+               "\u2010", "preterm"]
 
 
 @settings(max_examples=300)

@@ -28,8 +28,8 @@ from exodata.ingest.vocabulary.quantities import _UNIT, _UNIT_AFTER_NUMBER
 from exodata.ingest.vocabulary.surface import match_key_and_junctions
 
 ANNOTATOR = Annotator(load_vocabulary())
-SOUP = ["miR-21-5p", "microRNA-155", "MicroRNA 21", "let-7a", "let 7", "LET-7", "hsa-miR-146a", "mir21", "mi r", "İ", "Σ",
-        "中", "liver", "renal", "kidney", " injury", " repair", "-regeneration", " fibrosis", "chronic ", "acute ",
+SOUP = ["miR-21-5p", "microRNA-155", "MicroRNA 21", "let-7a", "let 7", "LET-7", "hsa-miR-146a", "mir21", "mi r", "İ",
+        "Σ", "中", "liver", "renal", "kidney", " injury", " repair", "-regeneration", " fibrosis", "chronic ", "acute ",
         "wound", " healing", "diabetic", "(", ")", " (UC)", "ulcerative colitis", "MSCs", "MSC", "stem cells", "AKI",
         "5 nm", "30-100 nm", "µg", "μm", "mg/kg", "UM", "1", " ", "\u2010", "\u00ad", "'", "\u2019", "\n", "\u00a0",
         "\u200b", "\ufeff", "a", "s", ", ", "; ", ".", "China", "USA", "MA 02115", "中国"]

@@ -11,7 +11,8 @@ from exodata.ingest.vocabulary.matcher import _found_through_key, _on_word_bound
 from exodata.ingest.vocabulary.surface import match_key, match_key_and_junctions
 
 ANNOTATOR = Annotator(load_vocabulary())
-ALPHABET = list("aZé İßΣσς -\u2010\u00ad'\u2019`\n\t\u00a0.,1中\U0001d400\udc80") + ["MSC", "MSCs", "IL-6", "TGF-β1", "MΦ"]
+ALPHABET = (list("aZé İßΣσς -\u2010\u00ad'\u2019`\n\t\u00a0.,1中\U0001d400\udc80")
+            + ["MSC", "MSCs", "IL-6", "TGF-β1", "MΦ"])
 
 
 def abbreviation_spans_by_search(annotator: Annotator, text: str) -> list[tuple[int, int, str]]:
@@ -62,7 +63,8 @@ def test_forms_the_key_cannot_find_are_searched_in_the_text():
     annotator = Annotator([concept], stoplist=())
     text = "-X1 AΣ İL Q' AB xAΣ AB-X1 Q'B"
     assert abbreviation_spans_found(annotator, text) == abbreviation_spans_by_search(annotator, text)
-    assert [m.text for m in annotator.annotate({"abstract": text})] == ["-X1", "AΣ", "İL", "Q'", "AB", "AB", "-X1", "Q'"]
+    assert [m.text for m in annotator.annotate({"abstract": text})] == [
+        "-X1", "AΣ", "İL", "Q'", "AB", "AB", "-X1", "Q'"]
 
 
 @settings(max_examples=300)

@@ -180,11 +180,11 @@ def _decode_common_markup(value: str) -> str | None:
     """pylatexenc's reading of a value whose only markup is common accent and letter macros, else None.
 
     Names are most of the values with markup ('Ay{\\c{s}}e', 'J{\\"u}rgen', '{\\O}degaard'); parsing each
-    with pylatexenc costs more than the rest of reading the entry (docs/benchmarks.md).  Here the macros are replaced from a table (the accent combined
-    with its letter in NFC, as pylatexenc does) and grouping braces dropped.  The text between macros must
-    hold nothing else LaTeX reads specially, and braces must balance (pylatexenc reads unbalanced ones in
-    its own way): otherwise None, and the caller parses.  tests/readers/test_bibtex.py checks this against
-    pylatexenc on generated values.
+    with pylatexenc costs more than the rest of reading the entry (docs/benchmarks.md).  Here the macros are
+    replaced from a table (the accent combined with its letter in NFC, as pylatexenc does) and grouping braces
+    dropped.  The text between macros must hold nothing else LaTeX reads specially, and braces must balance
+    (pylatexenc reads unbalanced ones in its own way): otherwise None, and the caller parses.
+    tests/readers/test_bibtex.py checks this against pylatexenc on generated values.
     """
     import unicodedata
 

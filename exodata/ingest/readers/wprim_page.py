@@ -36,8 +36,8 @@ _NUMBERED = re.compile(r"^(?P<number>\d{1,2})(?:[.．、][\s\u00a0]*|[\s\u00a0]+
 #: The citation at the end of a 'From' line: four digits where the year goes ('2021 Jan 12;33(6):757-760'), to
 #: the end.  Whether they are a year is the normaliser's one rule (exodata/ingest/years.py), which reports them
 #: where they are written when they are not.
-_CITATION = re.compile(r"(?:^|[\s\u00a0])(?P<citation>\d{4}(?:[\s\u00a0]+[A-Za-z]{3,9}(?:[\s\u00a0]+\d{1,2})?)?"
-                       r"[\s\u00a0]*(?:;.*)?)$")
+_CITATION = re.compile(r"(?:^|[\s\u00a0])(?P<citation>\d{4}(?:[\s\u00a0]+[A-Za-z]{3,9}"
+                       r"(?:[\s\u00a0]+\d{1,2})?)?[\s\u00a0]*(?:;.*)?)$")
 
 
 @dataclass

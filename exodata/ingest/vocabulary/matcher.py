@@ -490,9 +490,11 @@ class Annotator:
                 if not match:
                     continue
                 abbreviation = match.group(1)
-                if abbreviation in self._abbreviations or not _abbreviates(abbreviation, text[candidate.start : candidate.end]):
+                if abbreviation in self._abbreviations or not _abbreviates(
+                        abbreviation, text[candidate.start : candidate.end]):
                     continue
-                for form in {abbreviation, abbreviation + "s", abbreviation[:-1] if abbreviation.endswith("s") else abbreviation}:
+                singular = abbreviation[:-1] if abbreviation.endswith("s") else abbreviation
+                for form in {abbreviation, abbreviation + "s", singular}:
                     if form not in self._abbreviations and len(form) >= 2:
                         defined.setdefault(form, candidate.concept)
         return defined
