@@ -751,7 +751,7 @@ def test_cli_refuses_json_and_markdown_together(built_package):
 def test_the_program_prints_no_traceback(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     done = subprocess.run([sys.executable, "-m", "exodata.cli", "diff", str(tmp_path / "broken.zip"), "installed"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stdout == "" and "Traceback" not in done.stderr and done.stderr.count("\n") == 1
 
