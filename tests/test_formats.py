@@ -30,7 +30,7 @@ def test_every_entry_has_a_reader_module_with_accepts_and_read():
         module = formats.reader(entry.name)
         assert module.__name__ == f"exodata.ingest.readers.{entry.name}"
         assert callable(module.accepts) and callable(module.read), entry.name
-        assert module.FORMAT == entry.name
+        assert entry.name == module.FORMAT
 
 
 def test_every_reader_module_has_an_entry():

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from exodata.cli._common import console as _console
 
 
-def command(path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package).",
+def command(path: Path | None = typer.Argument(None, help="Package directory (default: the installed package).",
                                                  show_default=False)) -> None:
     """Show the package version, its tables and their row counts."""
     from rich.table import Table

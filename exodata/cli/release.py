@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -69,7 +68,7 @@ def command(
     publish: bool = typer.Option(False, "--publish", help="With --upload: publish (otherwise leave a draft to "
                                                           "review)."),
     sandbox: bool = typer.Option(False, "--sandbox", help="With --upload: use Zenodo's sandbox."),
-    zenodo_url: Optional[str] = typer.Option(None, "--zenodo-url", help="With --upload: a server speaking "
+    zenodo_url: str | None = typer.Option(None, "--zenodo-url", help="With --upload: a server speaking "
                                                                         "Zenodo's deposit API."),
 ) -> None:
     """Write the release files of this version into --out: the data archive, wheel, sdist, SHA256SUMS and the

@@ -25,8 +25,14 @@ from exodata.metadata import TABLES
 from exodata.metadata.arrow import polars_schema
 from exodata.metadata.classes import CHILD_KINDS, Kind
 from exodata.metadata.order import sort_by_key
-from exodata.metadata.tables import (CHILD_TABLES, DEPENDENCY_ORDER, LIST_ITEM_FIELDS, MENTION_FIELDS,
-                                     MERGED_COLUMNS, of_kind)
+from exodata.metadata.tables import (
+    CHILD_TABLES,
+    DEPENDENCY_ORDER,
+    LIST_ITEM_FIELDS,
+    MENTION_FIELDS,
+    MERGED_COLUMNS,
+    of_kind,
+)
 
 if TYPE_CHECKING:
     import polars as pl

@@ -84,7 +84,6 @@ def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
 def with_source_columns(rows: pl.DataFrame, files: pl.Series) -> pl.DataFrame:
     """Provenance's ``file`` and ``record`` columns again, from the source number (``files[n]`` is the name of
     file number ``n``): they were not spilled (see :data:`~exodata.ingest.staging.NOT_SPILLED`)."""
-    import polars as pl
 
     number = rows.get_column(SOURCE_NUMBER)
     return rows.with_columns(files.gather(number // (1 << 32)).alias("file"), (number % (1 << 32)).alias("record"))

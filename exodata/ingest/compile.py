@@ -11,8 +11,8 @@ whole of a file's work (decoding included) runs within its time budget.
 from __future__ import annotations
 
 import signal
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar

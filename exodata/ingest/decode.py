@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 

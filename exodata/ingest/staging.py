@@ -16,13 +16,12 @@ values and list items it has).
 from __future__ import annotations
 
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pathlib import Path
-
+from exodata.corpus.keys import local_id, match_keys
 from exodata.ingest import formats
 from exodata.ingest.compile import SeedResult, compile_file
-from exodata.corpus.keys import local_id, match_keys
 from exodata.ingest.extractors import EXTRACTORS, columns_of
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES

@@ -14,12 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
-from exodata.package.checks import Problem, check_tables
-from exodata.package.layout import DESCRIPTOR, PARQUET_KEY, SCHEMA_KEY, read_csv, table_paths
-from exodata.package.writing import sha256_of
 from exodata.metadata import TABLES
 from exodata.metadata.frictionless import table_schema
+from exodata.package.checks import Problem, check_tables
+from exodata.package.layout import DESCRIPTOR, PARQUET_KEY, SCHEMA_KEY, read_csv, table_paths
+from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
+from exodata.package.writing import sha256_of
 
 
 def _check_file(directory: Path, table: str, relative: Any,

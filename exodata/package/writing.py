@@ -91,7 +91,7 @@ def created_timestamp() -> str | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
-    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

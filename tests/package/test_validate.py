@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from exodata.cli import app
-from exodata.package.layout import write_csv
-from exodata.package.writing import write_parquet
 from exodata.metadata import TABLES
+from exodata.package.layout import write_csv
 from exodata.package.validate import validate_package
+from exodata.package.writing import write_parquet
 from tests.package.conftest import rehash
 
 

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exodata.package.checks import check_schema
-from exodata.package.writing import dump_json
 from exodata.metadata import TABLES
 from exodata.metadata.arrow import arrow_schema, polars_schema
 from exodata.metadata.dictionary import data_dictionary
 from exodata.metadata.frictionless import table_schema
 from exodata.metadata.tables import YEAR_RANGE
+from exodata.package.checks import check_schema
+from exodata.package.writing import dump_json
 from tests.conftest import REPO
 
 

@@ -13,7 +13,6 @@ import re
 from exodata.ingest.model import Located
 from exodata.ingest.years import is_year
 
-
 #: Longest composite value parsed; longer text is no citation or 'Published' line (and keeps parsing linear).
 MAX_COMPOSITE_CHARS = 2000
 

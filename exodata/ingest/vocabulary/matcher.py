@@ -28,7 +28,6 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from exodata.ingest.vocabulary.concepts import Concept, load_stoplist
-from exodata.metadata.tables import ANNOTATED_FIELDS
 from exodata.ingest.vocabulary.surface import (
     APOSTROPHES,
     HYPHENS,
@@ -37,6 +36,7 @@ from exodata.ingest.vocabulary.surface import (
     key_of,
     match_key_and_junctions,
 )
+from exodata.metadata.tables import ANNOTATED_FIELDS
 
 #: Texts up to this many characters have their candidates remembered, up to this many texts.
 SHORT_TEXT = 80
