@@ -34,7 +34,8 @@ def predicted_from_package(package: Path) -> dict[str, set[tuple[str, str]]]:
     by_publication: dict[str, set] = {}
     for row in mentions.select("publication_id", "category", "text").iter_rows():
         by_publication.setdefault(row[0], set()).add((row[1], row[2].lower()))
-    return {Path(file).name: by_publication.get(pid, set()) for file, pid in records.select("file", "publication_id").iter_rows()}
+    return {Path(file).name: by_publication.get(pid, set())
+            for file, pid in records.select("file", "publication_id").iter_rows()}
 
 
 def gold_from_dir(gold_dir: Path) -> dict[str, set[tuple[str, str]]]:
@@ -48,7 +49,8 @@ def gold_from_dir(gold_dir: Path) -> dict[str, set[tuple[str, str]]]:
 
 def build(seeds: Path, out: Path) -> None:
     code = "from exodata.cli import main; main()"
-    subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(seeds), "--out", str(out)], check=True, cwd=REPO)
+    subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(seeds), "--out", str(out)], check=True,
+                   cwd=REPO)
 
 
 def main(argv: list[str] | None = None) -> int:

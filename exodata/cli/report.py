@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,10 +10,10 @@ from exodata.cli._common import console, fail
 
 
 def command(
-    path: Optional[Path] = typer.Argument(None, metavar="[PATH]", show_default=False,
+    path: Path | None = typer.Argument(None, metavar="[PATH]", show_default=False,
                                           help="Package directory (default: the installed package)."),
     out: Path = typer.Option(Path("report.html"), "--out", help="The HTML file to write."),
-    against: Optional[str] = typer.Option(None, "--against", metavar="OLD",
+    against: str | None = typer.Option(None, "--against", metavar="OLD",
                                           help="Also show what changed since OLD: a package directory, a release "
                                                "archive exodata-data-X.Y.Z.zip, a git revision, or 'installed'."),
 ) -> None:

@@ -9,8 +9,8 @@ the annotator and the table builder can be written and tested apart:
   the span of seed text it came from, which becomes the ``provenance`` table.
 
 Types that cross process boundaries (``Value``, ``Author``, ``Affiliation``, ``Record``) avoid ``slots``: they
-unpickle several times faster as named tuples and plain dataclasses.  Nothing here imports anything heavy: the module is part of ``import exodata``'s closure only through
-the build, but it stays dependency-free on purpose.
+unpickle faster as named tuples and plain dataclasses.  Nothing here imports anything heavy: the module is part
+of ``import exodata``'s closure only through the build, but it stays dependency-free on purpose.
 """
 
 from __future__ import annotations
@@ -46,11 +46,15 @@ RAW_FIELDS = (
 
 
 class Located(NamedTuple):
-    """A value as written in the seed: ``seed_text[start:end] == text``.
+    """A value as written in a source text: ``source[start:end] == text``.
+
+    The source is the seed text for what readers find, and a value's own text for the parts the composite
+    parsers split it into (``exodata/ingest/normalise/citations.py``), which the normaliser shifts by the
+    value's start: one span type for both.
 
     ``decoded`` holds the value when the format encodes it (LaTeX accents in BibTeX, XML entities); the
     span still points at the characters as written.  A named tuple: readers make dozens per record, and a
-    tuple is built almost three times faster than a frozen dataclass (same fields, same repr).
+    tuple is built faster than a frozen dataclass (same fields, same repr; docs/benchmarks.md).
     """
 
     text: str
@@ -144,7 +148,7 @@ class Value(NamedTuple):
     """A normalised value and the span of seed text it was taken from.
 
     A named tuple (not a slotted dataclass) because compiled records cross process boundaries by pickle, and
-    tuples unpickle several times faster: with ``--jobs`` this is on the build's serial path.
+    tuples unpickle faster: with ``--jobs`` this is on the build's serial path.
     """
 
     value: Any

@@ -51,7 +51,8 @@ def data_dictionary() -> str:
     head = [
         "# exodata data dictionary",
         "",
-        "<!-- Generated from exodata/metadata/tables.py by `exodata dictionary --out docs/data-dictionary.md`; do not edit by hand. -->",
+        "<!-- Generated from exodata/metadata/tables.py by `exodata dictionary --out docs/data-dictionary.md`; "
+        "do not edit by hand. -->",
         "",
         "Every table ships as `data/<table>.parquet` (typed; what `exodata.load()` reads) and `data/<table>.csv` "
         "(the interchange copy; list columns joined with `|`). Nulls are real nulls (empty cells in CSV).",

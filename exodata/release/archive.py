@@ -54,7 +54,7 @@ def release_epoch(about: Project) -> int:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
     day = dt.date.fromisoformat(about.release.date)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def package_members(package: Path) -> list[tuple[str, Path]]:
@@ -72,7 +72,7 @@ def package_members(package: Path) -> list[tuple[str, Path]]:
 
 def write_zip(path: Path, members: list[tuple[str, bytes]], epoch: int) -> None:
     """A zip whose bytes depend only on ``members`` and ``epoch`` (written to a temporary name, then renamed)."""
-    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.timezone.utc)  # zip has no date before 1980
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)  # zip has no date before 1980
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w") as archive:

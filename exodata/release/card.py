@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from exodata.metadata.project import Project, project
-from exodata.package.writing import CARD
+from exodata.package.layout import CARD
 from exodata.release.citation import cite
 
 __all__ = ["CARD", "dataset_card", "write_card"]

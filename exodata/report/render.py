@@ -14,7 +14,6 @@ from typing import Any
 
 from exodata.report.figures import Figure, Figures
 
-
 #: Characters of a text cell shown at most (long abstracts in conflicts); the tables hold the whole text.
 MAX_TEXT = 240
 
@@ -122,8 +121,8 @@ def report_html(package: Path, against: str | None = None) -> str:
     """The report of the package in ``package`` (compared with package ``against`` when given) as HTML."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    from exodata.report.figures import compute
     from exodata.release.card import dataset_card
+    from exodata.report.figures import compute
 
     figures = compute(package)
     diff = None

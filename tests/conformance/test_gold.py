@@ -15,7 +15,7 @@ import pytest
 
 from exodata.build import build
 from exodata.ingest.decode import decode
-from tests.conftest import load_gold, _shared
+from tests.conftest import _shared, load_gold
 
 FIXTURES = _shared("EXODATA_FIXTURES", "fixtures")
 PAIRS = load_gold(FIXTURES) if FIXTURES else []

@@ -87,7 +87,8 @@ def test_lid_doi_and_elocator(multi):
 def test_title_without_terminal_period_and_year_digits_only(multi):
     _, records = multi
     assert records[0].fields["title"].text.endswith("Extracellular Vesicles")
-    assert records[3].fields["title"].text == "A review of the effect of exosomes from different cells on liver fibrosis"
+    assert records[3].fields["title"].text == (
+        "A review of the effect of exosomes from different cells on liver fibrosis")
     assert records[3].fields["title_vernacular"].text.startswith("Revue de l'effet")
     assert not records[3].fields["title_vernacular"].text.endswith(".")
     assert [records[i].fields["year"].text for i in (0, 2, 3)] == ["2014", "2022", "2023"]

@@ -50,7 +50,7 @@ def test_no_quantity():
     assert extract_quantities("abstract", None) == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=200))
 def test_never_raises_and_offsets_hold(text):
     for q in extract_quantities("abstract", text):

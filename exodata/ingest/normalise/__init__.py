@@ -8,7 +8,7 @@ too, each separately testable and idempotent: ``clean_text``, ``normalise_doi``,
 
 from __future__ import annotations
 
-from exodata.ingest.normalise.citations import Piece, parse_citation_line, parse_published_line, split_pages, year_of
+from exodata.ingest.normalise.citations import parse_citation_line, parse_published_line, split_pages
 from exodata.ingest.normalise.countries import country_code, country_in_text
 from exodata.ingest.normalise.ids import (
     doi_from_link,
@@ -22,9 +22,9 @@ from exodata.ingest.normalise.languages import language_code
 from exodata.ingest.normalise.names import split_author_name, title_case_family
 from exodata.ingest.normalise.record import cited_by_count, normalise_record
 from exodata.ingest.normalise.text import clean_text, strip_trailing_separators
+from exodata.ingest.years import year_of
 
 __all__ = [
-    "Piece",
     "cited_by_count",
     "clean_text",
     "country_code",

@@ -1,6 +1,6 @@
 """Reader for PubMed XML (``<PubmedArticleSet>`` of ``<PubmedArticle>``, as efetch and the PubMed site export).
 
-Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._locate.parse_xml_safely`): entity
+Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._xml.parse_xml_safely`): entity
 declarations and external references are refused, deep nesting stops at libxml2's limit.  Each
 ``PubmedArticle`` (and ``PubmedBookArticle``) is one record; a document that does not parse as a whole is cut
 at the record tags so that only the broken record is quarantined.  Values are element contents located in the
@@ -13,15 +13,8 @@ import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, read_guarded
-from exodata.ingest.readers._locate import (
-    content_value,
-    first_chars,
-    local_name,
-    looks_like_elocator,
-    strip_terminal_period,
-    xml_parts,
-    year_in,
-)
+from exodata.ingest.readers._locate import first_chars, looks_like_elocator, strip_terminal_period, year_in
+from exodata.ingest.readers._xml import content_value, local_name, xml_parts
 
 FORMAT = "pubmed_xml"
 
@@ -91,8 +84,8 @@ _PATH_TREE = _path_tree({path for table in (_JOURNAL_PATHS, _BOOK_PATHS) for pat
 def _collect(element, tree: dict, found: dict) -> None:
     """Add to ``found[path]`` every element under ``element`` at one of the paths of ``tree``.
 
-    One walk over only the branches some path goes down (measured: asking each path of a per-element child
-    index was most of the reader's own time).  A depth-first walk finds the elements of each path in
+    One walk over only the branches some path goes down (asking each path of a per-element child index was
+    most of the reader's own time).  A depth-first walk finds the elements of each path in
     document order, as ``findall`` does.  Comments and processing instructions have a non-str tag that is no
     key of the tree.
     """
@@ -223,7 +216,7 @@ _NAME_PARTS = frozenset(("LastName", "ForeName", "Initials"))
 def _authors(doc: _Article, record: RawRecord, authors: list) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
     # Each distinct affiliation's position, by its words as add_affiliation compares them: a lookup instead
-    # of add_affiliation's pass over the record's affiliations for each author (measured, ~3% of read()).
+    # of add_affiliation's pass over the record's affiliations for each author.
     known: dict[str, int] = {}
     for author in authors:
         parts: dict = {}  # the first LastName, ForeName and Initials child

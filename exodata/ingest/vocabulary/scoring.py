@@ -62,7 +62,8 @@ def format_table(scores: list[Score]) -> str:
     lines = [f"{'category':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>9} {'recall':>7} {'f1':>6}"]
     for row in scores:
         lines.append(
-            f"{row.category:<10} {row.tp:>4} {row.fp:>4} {row.fn:>4} {row.precision:>9.3f} {row.recall:>7.3f} {row.f1:>6.3f}"
+            f"{row.category:<10} {row.tp:>4} {row.fp:>4} {row.fn:>4} {row.precision:>9.3f} {row.recall:>7.3f} "
+            f"{row.f1:>6.3f}"
         )
     return "\n".join(lines)
 
