@@ -5,17 +5,20 @@ declarations and external references are refused, deep nesting stops at libxml2'
 ``PubmedArticle`` (and ``PubmedBookArticle``) is one record; a document that does not parse as a whole is cut
 at the record tags so that only the broken record is quarantined.  Values are element contents located in the
 text; markup and entities inside them (``<i>``, ``&amp;``) stay in the span and are resolved in ``decoded``.
+Publication types and MeSH headings come with their ``UI`` (located inside the start tag) and ``MajorTopicYN``.
 """
 
 from __future__ import annotations
 
 import re
 
-from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
+    ElementSpan,
     content_value,
     first_chars,
+    line_number,
     local_name,
     looks_like_elocator,
     strip_terminal_period,
@@ -25,6 +28,8 @@ from exodata.ingest.readers._locate import (
 
 FORMAT = "pubmed_xml"
 
+#: The ``UI`` attribute of a start tag (a MeSH id), searched between the tag's start and its content.
+_UI = re.compile(r"""\sUI\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ACCEPT = re.compile(r"<(PubmedArticleSet|PubmedArticle|PubmedBookArticle)[\s>]|<!DOCTYPE\s+PubmedArticleSet")
 
 
@@ -65,6 +70,10 @@ def _paths(citation: str, article: str) -> dict[str, tuple[str, ...]]:
         "author": (f"{article}/AuthorList/Author",),
         "keyword": (f"{citation}/KeywordList/Keyword",),
         "agency": (f"{article}/GrantList/Grant/Agency",),
+        # a book's publication types sit in BookDocument itself
+        "publication_type": (f"{article}/PublicationTypeList/PublicationType" if article != citation
+                             else f"{citation}/PublicationType",),
+        "mesh_heading": (f"{citation}/MeshHeadingList/MeshHeading",),
     }
 
 
@@ -115,6 +124,7 @@ class _Article:
     def __init__(self, text: str, chunk) -> None:
         self.text = text
         self.root = chunk.element
+        self.spans = chunk.spans
         self.content = chunk.spans.content  # bound once: value() is called some forty times a record
         self.found: dict[str, list] = {}
         _collect(self.root, _PATH_TREE, self.found)
@@ -124,6 +134,21 @@ class _Article:
             return None
         start, end = self.content(element)
         return content_value(self.text, start, end, element)
+
+    def term(self, element, span: ElementSpan | None = None) -> RawTerm | None:
+        """The element's value as a controlled term: with its ``UI`` attribute (located) and whether it has
+        ``MajorTopicYN="Y"``; its span as written is the whole element, attributes included.  None when blank."""
+        name = self.value(element)
+        if name is None:
+            return None
+        if span is None:
+            span = self.spans[element]
+        ui = _UI.search(self.text, span.start, span.content_start)
+        found_id = None
+        if ui is not None:
+            group = 1 if ui.group(1) is not None else 2
+            found_id = Located.of(self.text, ui.start(group), ui.end(group)).strip() or None
+        return RawTerm(name, found_id, element.get("MajorTopicYN") == "Y", (span.start, span.end))
 
     def all(self, paths: tuple[str, ...]) -> list:
         """The elements at the (one) path of ``paths``, in document order."""
@@ -165,9 +190,45 @@ def _read_article(text: str, part: Part) -> RawRecord:
         found = doc.value(grant)
         if found and all(found.value != known.value for known in record.funders):
             record.funders.append(found)
+    for element in doc.all(paths["publication_type"]):
+        term = doc.term(element)
+        if term is not None:
+            record.publication_types.append(term)
+    for heading in doc.all(paths["mesh_heading"]):
+        _mesh_heading(doc, record, heading)
     if "pmid" not in record.fields and "title" not in record.fields:
         record.quarantine = f"{part.where}: no PMID and no ArticleTitle; nothing identifies this record"
     return record
+
+
+def _mesh_heading(doc: _Article, record: RawRecord, heading) -> None:
+    """A MeshHeading: its DescriptorName and QualifierNames as terms (UI, MajorTopicYN), in document order.
+
+    A heading without a DescriptorName value is left out, with a problem saying so.
+    """
+    descriptor = None
+    qualifiers = []
+    first = last = None
+    for child in heading:
+        tag = child.tag
+        if tag != "DescriptorName" and tag != "QualifierName":
+            continue
+        span = doc.spans[child]
+        first = span.start if first is None else first
+        last = span.end
+        term = doc.term(child, span)
+        if term is None:
+            continue
+        if tag == "QualifierName":
+            qualifiers.append(term)
+        elif descriptor is None:
+            descriptor = term
+    if descriptor is None:
+        if first is not None:
+            record.problems.append(Problem("a MeshHeading has no DescriptorName value; left out", first,
+                                           line_number(doc.text, first)))
+        return
+    record.subject_headings.append(RawHeading(Located.of(doc.text, first, last), descriptor, qualifiers))
 
 
 def _abstract(doc: _Article, parts: list) -> Located | None:
