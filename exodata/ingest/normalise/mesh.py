@@ -23,11 +23,15 @@ SEPARATOR = "/"
 
 
 def _term(part: Located) -> RawTerm | None:
-    """One ``/``-separated part of a MEDLINE heading as a term: its name without the ``*``, and whether it
-    was starred; None when no name is left (an empty part, or a ``*`` alone)."""
+    """One ``/``-separated part of a MEDLINE heading as a term: its name without the ``*`` (a run of them, and
+    white space after, count as one mark), and whether it was starred; None when no name is left (an empty
+    part, or a ``*`` alone)."""
     written = part.strip()
     major = written.text.startswith(MAJOR_MARK)
-    name = written.sub(1, len(written.text)).strip() if major else written
+    name = written
+    if major:
+        marks = len(written.text) - len(written.text.lstrip(MAJOR_MARK))
+        name = written.sub(marks, len(written.text)).strip()
     if not name:
         return None
     return RawTerm(name, None, major, (written.start, written.end) if major else None)
