@@ -93,7 +93,16 @@ def subject_heading(position: int, raw: RawHeading, problems: list[Problem]) -> 
     qualifier has one (they are aligned with the qualifiers); blank qualifiers are left out.
     """
     if raw.descriptor is None:
-        raw = split_medline_heading(raw.written)
+        written = raw.written
+        if SEPARATOR not in written.text and MAJOR_MARK not in written.text:  # most MEDLINE headings: 'Animals'
+            name = clean_text(written.value)
+            if name is not None:
+                if written.text[:1].isspace() or written.text[-1:].isspace():
+                    written = written.strip()
+                span = (written.start, written.end)
+                return SubjectHeading(position, name, None, False, False, [], [], [],
+                                      {"descriptor": span, "major": span, "descriptor_major": span})
+        raw = split_medline_heading(written)
     descriptor = raw.descriptor
     name = clean_text(descriptor.name.value) if descriptor is not None else None
     if name is None:

@@ -15,7 +15,6 @@ import re
 from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
-    ElementSpan,
     content_value,
     first_chars,
     line_number,
@@ -135,20 +134,15 @@ class _Article:
         start, end = self.content(element)
         return content_value(self.text, start, end, element)
 
-    def term(self, element, span: ElementSpan | None = None) -> RawTerm | None:
+    def term(self, element) -> RawTerm | None:
         """The element's value as a controlled term: with its ``UI`` attribute (located) and whether it has
         ``MajorTopicYN="Y"``; its span as written is the whole element, attributes included.  None when blank."""
-        name = self.value(element)
+        text = self.text
+        start, content_start, content_end, end = self.spans.bounds(element)
+        name = content_value(text, content_start, content_end, element)
         if name is None:
             return None
-        if span is None:
-            span = self.spans[element]
-        ui = _UI.search(self.text, span.start, span.content_start)
-        found_id = None
-        if ui is not None:
-            group = 1 if ui.group(1) is not None else 2
-            found_id = Located.of(self.text, ui.start(group), ui.end(group)).strip() or None
-        return RawTerm(name, found_id, element.get("MajorTopicYN") == "Y", (span.start, span.end))
+        return RawTerm(name, _ui(text, start, content_start), element.get("MajorTopicYN") == "Y", (start, end))
 
     def all(self, paths: tuple[str, ...]) -> list:
         """The elements at the (one) path of ``paths``, in document order."""
@@ -201,6 +195,24 @@ def _read_article(text: str, part: Part) -> RawRecord:
     return record
 
 
+def _ui(text: str, start: int, stop: int) -> Located | None:
+    """The ``UI`` attribute of the start tag ``text[start:stop]``, located; None when absent or blank."""
+    at = text.find(' UI="', start, stop)  # how PubMed writes it; any other writing goes by the pattern
+    if at >= 0:
+        at += 5
+        close = text.find('"', at, stop)
+        found = Located(text[at:close], at, close) if close >= 0 else None
+    else:
+        match = _UI.search(text, start, stop)
+        if match is None:
+            return None
+        group = 1 if match.group(1) is not None else 2
+        found = Located.of(text, match.start(group), match.end(group))
+    if found is None or not found:
+        return None
+    return found if found.text == found.text.strip() else found.strip()
+
+
 def _mesh_heading(doc: _Article, record: RawRecord, heading) -> None:
     """A MeshHeading: its DescriptorName and QualifierNames as terms (UI, MajorTopicYN), in document order.
 
@@ -213,12 +225,12 @@ def _mesh_heading(doc: _Article, record: RawRecord, heading) -> None:
         tag = child.tag
         if tag != "DescriptorName" and tag != "QualifierName":
             continue
-        span = doc.spans[child]
-        first = span.start if first is None else first
-        last = span.end
-        term = doc.term(child, span)
+        term = doc.term(child)
         if term is None:
             continue
+        start, last = term.written
+        if first is None:
+            first = start
         if tag == "QualifierName":
             qualifiers.append(term)
         elif descriptor is None:
