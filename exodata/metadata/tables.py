@@ -408,6 +408,9 @@ CONCEPTS = _declare(Table(
         Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True,
               item_pattern=CURIE_PATTERN),
         Field("note", "string", "Why an `EXO:` id, or another curation note."),
+        Field("msc_source", "string", "The source of mesenchymal stem cells this concept names (a tissue such as "
+              "bone marrow, or a cell derived from one such as BMSCs), as one name shared by the tissue and its "
+              "cells; null when it names none.", example="bone marrow"),
     ),
 ))
 
