@@ -51,6 +51,14 @@ READER_CASES: dict[str, tuple[str, Callable[[], str]]] = {
     "BibTeX: 5,000 nested braces": (
         "bibtex", lambda: "@article{deep,\n  title = {" + "{" * 5000 + "x" + "}" * 5000 + "},\n  doi = {10.1/x}\n}\n"),
     "RIS: text over the size limit": ("ris", lambda: "TY  - JOUR\nTI  - x\n" + " " * (32 * 2**20 + 1)),
+    "MEDLINE: 10,000 MH lines": (
+        "medline", lambda: "PMID- 1\nTI  - A title.\n" + "\n".join(
+            f"MH  - {'*' * (i % 2)}Descriptor {i}/qualifier {i % 7}/*q{i % 3}" for i in range(10_000)) + "\n"),
+    "PubMed XML: 10,000 MeshHeadings": ("pubmed_xml", lambda: _PUBMED.replace("{payload}", "T").replace(
+        "</Article>", "</Article><MeshHeadingList>" + "".join(
+            f'<MeshHeading><DescriptorName UI="D{i:06d}" MajorTopicYN="N">Term {i}</DescriptorName>'
+            f'<QualifierName UI="Q{i:06d}" MajorTopicYN="Y">q{i}</QualifierName></MeshHeading>' for i in range(10_000))
+        + "</MeshHeadingList>")),
 }
 
 

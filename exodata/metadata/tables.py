@@ -231,6 +231,77 @@ FUNDERS = _declare(Table(
     rules=(_no_trailing_separator("name"),),
 ))
 
+#: A MeSH descriptor's unique id (publication types are descriptors too) and a MeSH qualifier's.
+MESH_DESCRIPTOR_ID_PATTERN = r"^D\d{6,9}$"
+MESH_QUALIFIER_ID_PATTERN = r"^Q\d{6,9}$"
+
+
+def _list_length(name: str):
+    return _col(name).list.len()
+
+
+PUBLICATION_TYPES = _declare(Table(
+    name="publication_types",
+    title="Publication types",
+    description="The record's own publication types, as given (MEDLINE `PT`, PubMed XML `PublicationType`, "
+                "a WPRIM page's \"Publication Type:\"), in record order.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        _position("publication type"),
+        Field("publication_type", "string", "The publication type as the record gives it.", required=True,
+              example="Journal Article"),
+        Field("mesh_id", "string", "Its MeSH descriptor id when the record gives one (PubMed XML `UI`), else null.",
+              pattern=MESH_DESCRIPTOR_ID_PATTERN, example="D016428"),
+    ),
+))
+
+SUBJECT_HEADINGS = _declare(Table(
+    name="subject_headings",
+    title="Subject headings",
+    description="The MeSH headings the record's indexers gave (MEDLINE `MH`, PubMed XML `MeshHeading`), in "
+                "record order: a descriptor, its qualifiers and which of them are major topics. Not annotated: "
+                "no mention points into them.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        _position("heading"),
+        Field("descriptor", "string", "The MeSH descriptor, as written (without MEDLINE's `*`).", required=True,
+              example="Mesenchymal Stem Cells"),
+        Field("descriptor_id", "string", "The descriptor's MeSH id when the record gives one (PubMed XML `UI`); "
+              "null for MEDLINE, which gives none.", pattern=MESH_DESCRIPTOR_ID_PATTERN, example="D059630"),
+        Field("major", "boolean", "Whether the heading is a major topic of the work: the descriptor or any of its "
+              "qualifiers is starred (MEDLINE) or has `MajorTopicYN=\"Y\"` (XML).", required=True),
+        Field("descriptor_major", "boolean", "Whether the descriptor itself is marked a major topic.",
+              required=True),
+        Field("qualifiers", "list", "The qualifiers (subheadings), as written, in record order; empty when none.",
+              required=True, example="metabolism|transplantation"),
+        Field("qualifier_ids", "list", "The qualifiers' MeSH ids in the order of `qualifiers` when the record gives "
+              "them all (PubMed XML `UI`); empty otherwise (MEDLINE gives none).", required=True,
+              item_pattern=MESH_QUALIFIER_ID_PATTERN, example="Q000378|Q000637"),
+        Field("major_qualifiers", "list", "The qualifiers marked a major topic, in the order of `qualifiers`.",
+              required=True, example="transplantation"),
+    ),
+    rules=(
+        Rule("major when any mark", "`major` is true exactly when `descriptor_major` is or `major_qualifiers` is "
+             "not empty.", ("major", "descriptor_major", "major_qualifiers"),
+             lambda: _col("major") == (_col("descriptor_major") | (_list_length("major_qualifiers") > 0))),
+        Rule("major qualifiers among qualifiers", "Every item of `major_qualifiers` is one of `qualifiers`.",
+             ("qualifiers", "major_qualifiers"),
+             lambda: _col("major_qualifiers").list.set_difference(_col("qualifiers")).list.len() == 0),
+        Rule("one id a qualifier", "`qualifier_ids` is empty or has one id for each of `qualifiers`.",
+             ("qualifiers", "qualifier_ids"),
+             lambda: (_list_length("qualifier_ids") == 0)
+             | (_list_length("qualifier_ids") == _list_length("qualifiers"))),
+    ),
+))
+
 SEED_RECORDS = _declare(Table(
     name="seed_records",
     title="Seed records",

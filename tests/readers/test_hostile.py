@@ -258,3 +258,53 @@ def test_truncated_and_mutated_real_files_never_raise(path, data):
     drop = data.draw(st.integers(min_value=0, max_value=20), label="drop")
     for variant in (text[:cut], text[:at] + insert + text[at + drop:]):
         check_records(variant, load(name).read(variant), name)
+
+
+# --- MeSH headings and publication types ---------------------------------------------------------------------
+
+
+def _staged_headings(text: str, name: str):
+    """The rows a whole record of ``text`` stages into subject_headings and provenance (how long it takes is
+    printed by benchmarks/bench_hostile.py, never asserted here)."""
+    from exodata.ingest.compile import compile_text
+    from exodata.ingest.staging import stage
+
+    return stage(compile_text(text, f"hostile.{name}", "0" * 64, "utf-8"))
+
+
+def test_ten_thousand_mh_lines_are_read_staged_and_traced():
+    lines = [f"MH  - {'*' * (i % 2)}Descriptor {i}/qualifier {i % 7}/*q{i % 3}" for i in range(10_000)]
+    text = "PMID- 1\nTI  - A title.\n" + "\n".join(lines) + "\nMH  - *\nMH  - //*/\n"
+    frames = _staged_headings(text, "nbib")
+    headings = frames["subject_headings"]
+    assert headings.height == 10_000 and headings["position"].to_list() == list(range(1, 10_001))
+    assert headings["major"].all() and headings["descriptor_major"].sum() == 5_000
+    traced = frames["provenance"].filter(frames["provenance"]["table"] == "subject_headings")
+    assert traced.height == 10_000 * 5  # descriptor, major, descriptor_major, qualifiers, major_qualifiers
+
+
+def test_ten_thousand_mesh_headings_in_xml_are_read():
+    heading = ('<MeshHeading><DescriptorName UI="D{0:06d}" MajorTopicYN="N">Term {0}</DescriptorName>'
+               '<QualifierName UI="Q{0:06d}" MajorTopicYN="Y">q{0}</QualifierName></MeshHeading>')
+    body = "".join(heading.format(i) for i in range(10_000))
+    text = ("<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>T"
+            "</ArticleTitle></Article><MeshHeadingList>" + body
+            + "</MeshHeadingList></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    frames = _staged_headings(text, "xml")
+    headings = frames["subject_headings"]
+    assert headings.height == 10_000 and headings["major"].all() and not headings["descriptor_major"].any()
+    assert headings["descriptor_id"][-1] == "D009999" and headings["qualifier_ids"][-1].to_list() == ["Q009999"]
+
+
+@pytest.mark.parametrize("value", ["*", "/", "**", "*/*", " / / ", "*" * 10_000, "/" * 10_000, "Exosomes/" + "/" * 500,
+                                   "Exo\x00somes/*meta\u200bbolism"])
+def test_degenerate_mh_values_never_raise_and_give_clean_headings_or_none(value):
+    text = f"PMID- 1\nTI  - A title.\nMH  - {value}\nPT  - {value}\n"
+    records = load("medline").read(text)
+    check_records(text, records, "medline")
+    from exodata.ingest.normalise import normalise_record
+
+    record = normalise_record(records[0])
+    for heading in record.subject_headings:
+        assert heading.descriptor and "*" not in heading.descriptor[:1] and "/" not in heading.descriptor
+        assert "" not in heading.qualifiers

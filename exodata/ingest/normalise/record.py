@@ -24,6 +24,7 @@ from exodata.ingest.normalise.ids import (
     pmid_from_link,
 )
 from exodata.ingest.normalise.languages import language_code
+from exodata.ingest.normalise.mesh import publication_type, subject_heading
 from exodata.ingest.normalise.names import split_author_name
 from exodata.ingest.normalise.text import clean_text, numbering_length, strip_trailing_separators
 from exodata.ingest.years import year_of
@@ -196,4 +197,19 @@ def normalise_record(raw: RawRecord) -> Record:
     _authors(builder, _affiliations(builder))
     builder.record.keywords = _listed(raw.keywords)
     builder.record.funders = _listed(raw.funders)
+    _indexing(builder)
     return builder.record
+
+
+def _indexing(b: _Builder) -> None:
+    """The record's publication types and MeSH headings, numbered from 1 in record order (blank ones and
+    headings without a descriptor left out)."""
+    record, problems = b.record, b.record.problems
+    for raw in b.raw.publication_types:
+        found = publication_type(len(record.publication_types) + 1, raw, problems)
+        if found is not None:
+            record.publication_types.append(found)
+    for raw in b.raw.subject_headings:
+        found = subject_heading(len(record.subject_headings) + 1, raw, problems)
+        if found is not None:
+            record.subject_headings.append(found)

@@ -94,6 +94,20 @@ def iter_located(record: RawRecord) -> Iterator[tuple[str, Located]]:
         yield f"keywords[{i}]", keyword
     for i, funder in enumerate(record.funders):
         yield f"funders[{i}]", funder
+    for i, term in enumerate(record.publication_types):
+        yield from _term_values(f"publication_types[{i}]", term)
+    for i, heading in enumerate(record.subject_headings):
+        yield f"subject_headings[{i}]", heading.written
+        if heading.descriptor is not None:
+            yield from _term_values(f"subject_headings[{i}].descriptor", heading.descriptor)
+        for j, qualifier in enumerate(heading.qualifiers):
+            yield from _term_values(f"subject_headings[{i}].qualifiers[{j}]", qualifier)
+
+
+def _term_values(label: str, term) -> Iterator[tuple[str, Located]]:
+    yield label, term.name
+    if term.id is not None:
+        yield f"{label}.id", term.id
 
 
 def span_errors(text: str, record: RawRecord) -> list[str]:

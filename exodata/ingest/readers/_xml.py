@@ -220,6 +220,13 @@ class ElementSpans:
         shift = self._offset
         return self._offsets[at + 1] + shift, self._offsets[at + 2] + shift
 
+    def bounds(self, element) -> tuple[int, int, int, int]:
+        """(start, content start, content end, end) of ``element``: an ElementSpan's offsets as a plain tuple."""
+        at = self._position[element]
+        shift = self._offset
+        start, content_start, content_end, end = self._offsets[at:at + 4]
+        return start + shift, content_start + shift, content_end + shift, end + shift
+
     def __contains__(self, element) -> bool:
         return element in self._position
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._page import nonblank_lines
 
@@ -197,6 +197,12 @@ def _read(text: str, part: Part) -> RawRecord:
                 keyword = piece.sub(part.start(), part.end()).strip()
                 if keyword.text:
                     record.keywords.append(keyword)
+    for section in by_label.get("Publication Type", []):
+        for piece in section.pieces:
+            for item in re.finditer(r"[^;；]+", piece.text):
+                kind = piece.sub(item.start(), item.end()).strip()
+                if kind.text:
+                    record.publication_types.append(RawTerm(kind))
     for section in by_label.get("From", []):
         _read_from(record, section)
     record.set("country", first("Country"))
