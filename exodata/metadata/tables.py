@@ -16,15 +16,20 @@ from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 DOI_PATTERN = r"^10\.\d{4,9}/[^\sA-Z]+$"
 PMCID_PATTERN = r"^PMC\d+$"
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
-CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+#: The concept categories, declared here only (the vocabulary has one TOML file per category, see
+#: ``exodata/ingest/vocabulary/concepts.py``): what a publication is about, then (0.6) what a study did.
+TOPIC_CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+METHOD_CATEGORIES = ("species", "isolation_method", "characterization_method", "ev_marker", "route", "study_design")
+CATEGORIES = TOPIC_CATEGORIES + METHOD_CATEGORIES
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
 #: The publication text fields the annotator reads (with the keywords) and mentions point into.
 ANNOTATED_FIELDS = MENTION_FIELDS[:3]
 #: The fields vesicle quantities are read from (a vernacular title states none in English).
 QUANTITY_FIELDS = ("title", "abstract")
 #: What a vesicle quantity measures, and the units it is normalised to.
-QUANTITY_KINDS = ("diameter", "size", "radius", "dose")
-QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg")
+#: ("size" is no longer produced since 0.6: every stated vesicle size is a diameter; kept so older packages validate.)
+QUANTITY_KINDS = ("diameter", "size", "radius", "dose", "particle_concentration")
+QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg", "particles", "particles/mL")
 STATUSES = ("compiled", "duplicate", "quarantined")
 #: The publication years the package accepts, and the normalisers take for a year: [first, last].
 YEAR_RANGE = (1800, 2100)
