@@ -28,8 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from exodata.ingest.vocabulary.scoring import Score, differences, format_table, gold_keys, score  # noqa: E402
-from exodata.metadata.tables import METHOD_CATEGORIES  # noqa: E402
+from exodata.ingest.vocabulary.scoring import Score, differences, format_table, gold_keys, score
+from exodata.metadata.tables import METHOD_CATEGORIES
 
 QuantityKey = tuple[str, float, float, str, str]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from exodata.metadata.tables import TOPIC_CATEGORIES
 from exodata.ingest.vocabulary.scoring import differences, format_table, score
+from exodata.metadata.tables import TOPIC_CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "tests" / "data" / "heldout"

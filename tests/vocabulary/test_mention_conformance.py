@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from exodata.metadata.tables import TOPIC_CATEGORIES
 from exodata.ingest.vocabulary.scoring import Score, differences, format_table, gold_keys, score
+from exodata.metadata.tables import TOPIC_CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
 FLOOR = {"precision": 0.97, "recall": 0.97}

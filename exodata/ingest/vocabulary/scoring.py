@@ -11,9 +11,8 @@ categories a gold set covers and leaves mentions of any other category out of bo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from exodata.metadata.tables import CATEGORIES
 
