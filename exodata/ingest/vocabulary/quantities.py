@@ -98,7 +98,7 @@ _LISTED = re.compile(NUMBER)
 _SINGLE = re.compile(rf"(?P<first>{NUMBER})(?:\s*±\s*(?P<spread>{NUMBER}))?(?P<more>)\s*(?:{_UNIT}){_UNIT_END}")
 _INNER_UNITS = re.compile(_INNER_UNIT)
 #: Every match of ``_QUANTITY`` holds one of these: most abstracts hold none and are ruled out at once.
-_PREFILTER = re.compile(rf"\d\s*(?:nm|nanomet|{_MICRO}[mg]|mg|micro|milli)|particle")
+_PREFILTER = re.compile(rf"[\d{_SUPERSCRIPTS}]\s*(?:nm|nanomet|{_MICRO}[mg]|mg|micro|milli)|particle")
 
 
 # -- what the quantity is about --------------------------------------------------------------------------------------
