@@ -97,8 +97,9 @@ _LISTED = re.compile(NUMBER)
 #: One number (with its dispersion) and its unit: what a statement is when the numbers before it join no list.
 _SINGLE = re.compile(rf"(?P<first>{NUMBER})(?:\s*±\s*(?P<spread>{NUMBER}))?(?P<more>)\s*(?:{_UNIT}){_UNIT_END}")
 _INNER_UNITS = re.compile(_INNER_UNIT)
-#: Every match of ``_QUANTITY`` holds one of these: most abstracts hold none and are ruled out at once.
-_PREFILTER = re.compile(rf"[\d{_SUPERSCRIPTS}]\s*(?:nm|nanomet|{_MICRO}[mg]|mg|micro|milli)|particle")
+#: Every match of ``_QUANTITY`` holds one of these (every unit follows the last digit of a number): most abstracts
+#: hold none and are ruled out at once.
+_PREFILTER = re.compile(rf"[\d{_SUPERSCRIPTS}]\s*(?:nm|nanomet|{_MICRO}[mg]|mg|micro|milli|particle)")
 
 
 # -- what the quantity is about --------------------------------------------------------------------------------------
