@@ -101,9 +101,15 @@ def command(
         from exodata.release.card import dataset_card
         from exodata.release.citation import source_dois, zenodo_metadata
 
+        from exodata.report import INSTALL_HINT, missing_libraries
+
+        if missing_libraries():  # the archive holds the report
+            raise ReleaseError(INSTALL_HINT.replace("exodata report", "the release's report.html"))
+        from exodata.report.render import report_html
+
         files = make_release(package, root, out, readme=dataset_card(package), dictionary=data_dictionary(),
                              zenodo=zenodo_metadata(source_dois(package)), distributions=distributions,
-                             progress=lambda text: say.print(text, markup=False))
+                             progress=lambda text: say.print(text, markup=False), report=report_html(package))
     except ReleaseError as refused:
         fail("release", str(refused))
     for path in (files.archive, files.wheel, files.sdist, files.zenodo, files.sums):

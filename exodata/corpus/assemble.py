@@ -137,16 +137,7 @@ def concept_table() -> pl.DataFrame:
 
     return _frame("concepts", [
         (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
-         c.note) for c in load_vocabulary()])
-
-
-def concept_table() -> pl.DataFrame:
-    """The curated vocabulary as the ``concepts`` table."""
-    from exodata.ingest.vocabulary import load_vocabulary
-
-    return _frame("concepts", [
-        (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
-         c.note) for c in load_vocabulary()])
+         c.note, c.msc_source) for c in load_vocabulary()])
 
 
 #: Derived table → how it is made from one part of its source, given the vocabulary.

@@ -342,6 +342,9 @@ CONCEPTS = _declare(Table(
         Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True,
               item_pattern=CURIE_PATTERN),
         Field("note", "string", "Why an `EXO:` id, or another curation note."),
+        Field("msc_source", "string", "The source of mesenchymal stem cells this concept names (a tissue such as "
+              "bone marrow, or a cell derived from one such as BMSCs), as one name shared by the tissue and its "
+              "cells; null when it names none.", example="bone marrow"),
     ),
 ))
 
@@ -398,13 +401,15 @@ PUBLICATION_CONCEPTS = _declare(Table(
 VESICLE_QUANTITIES = _declare(Table(
     name="vesicle_quantities",
     title="Vesicle quantities",
-    description="Quantities stated about the vesicles (such as a diameter of 50-200 nm), with provenance.",
+    description="Quantities stated about the vesicles (a diameter of 50-200 nm, a dose of 100 µg or 1 × 10^10 "
+                "particles, a concentration of 2 × 10^11 particles/mL), with provenance.",
     kind=Kind.PER_FIELD,
     primary_key=("publication_id", "field", "start"),
     foreign_keys=(_to_publications(),),
     fields=(
         _publication_id(),
-        Field("quantity", "string", "What is measured.", required=True, enum=QUANTITY_KINDS, example="diameter"),
+        Field("quantity", "string", "What is measured: the vesicles' diameter (or radius), a dose (mass, mass per kg or "
+              "particle count) or a particle concentration.", required=True, enum=QUANTITY_KINDS, example="diameter"),
         Field("value_min", "number", "Lower end of the stated range (the value itself when a single value).",
               required=True),
         Field("value_max", "number", "Upper end of the stated range.", required=True),

@@ -6,13 +6,15 @@ Layout written into the output directory (see ``shared/design/data-model.md``)::
     schemas/<table>.json   Table Schema per table (generated from exodata/metadata/tables.py)
     data/<table>.csv       interchange copy (what every Frictionless tool reads)
     data/<table>.parquet   typed copy (what exodata.load() reads)
+    DATASET.md             the dataset card, generated from the tables written (exodata/release/card.py)
 
 Determinism: rows sorted by primary key, fixed Parquet settings (row groups of :data:`ROW_GROUP_ROWS`, zstd
 level, page size, statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
 ``created`` property appears only when ``SOURCE_DATE_EPOCH`` is set, and then says that instant).
 
 Atomicity: the tables are validated first, then written into a staging directory beside the target; only then are the
-three entries (``data/``, ``schemas/``, ``datapackage.json``) swapped in by renames, the descriptor last.
+entries (``data/``, ``schemas/``, the dataset card ``DATASET.md``, ``datapackage.json``) swapped in by renames, the
+descriptor last.
 A failure before the swap leaves the previous package untouched; a failure during it rolls back.
 """
 
@@ -36,7 +38,9 @@ if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
 DESCRIPTOR = "datapackage.json"
-PACKAGE_ENTRIES = ("data", "schemas", DESCRIPTOR)
+#: The dataset card written beside the descriptor (:mod:`exodata.release.card`).
+CARD = "DATASET.md"
+PACKAGE_ENTRIES = ("data", "schemas", CARD, DESCRIPTOR)
 PARQUET_KEY = "exodata:parquet"
 ROWS_KEY = "exodata:rows"
 PARQUET_SETTINGS = {
@@ -320,6 +324,9 @@ class PackageWriter:
         with ThreadPoolExecutor(max_workers=2) as pool:
             resources = dict(zip(TABLES, pool.map(lambda name: self.open.pop(name).close(), list(TABLES))))
         descriptor = write_descriptor(self.staging, metadata, resources)
+        from exodata.release.card import write_card
+
+        write_card(self.staging)  # from the staged tables: the card swapped in describes the package beside it
         swap_into_place(self.staging, self.out)
         return descriptor
 

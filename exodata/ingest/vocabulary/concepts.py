@@ -8,6 +8,9 @@ case-sensitively, whole word), ``zh`` (Chinese terms), ``xrefs`` and ``note``.  
 disease ("renal fibrosis") or process ("renal repair") phrase.  ``match_label = false`` keeps an ontology label
 that names a source tissue plus a cell ("mesenchymal stem cell of the bone marrow") out of the matcher, because
 the gold reads such phrases as anatomy + cell type (gold rule 4); the concept is then found by its abbreviations.
+``msc_source`` marks a tissue or cell that MSCs are derived from (bone marrow, BMSCs, umbilical cord, iPSCs ...):
+its value names the source, the same for a tissue and its cells ("bone marrow" for both), and becomes the
+``concepts.msc_source`` column, so that a report or a query groups publications by MSC source from the data.
 
 ``stoplist.toml`` lists phrases that are matched so that they occupy their span but are never reported (for
 example the population "preterm infants", which must not yield the disease "preterm").
@@ -50,6 +53,7 @@ class Concept:
     note: str | None = None
     adjectives: list[str] = field(default_factory=list)
     match_label: bool = True
+    msc_source: str | None = None
 
     def __hash__(self) -> int:  # lists make the default hash impossible; the id is the identity
         return hash(self.concept_id)
@@ -58,7 +62,8 @@ class Concept:
 def read_concepts(path: Path, category: str) -> list[Concept]:
     """Read one category file; unknown keys are an error so that typos do not pass silently."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    known = {"id", "label", "synonyms", "abbreviations", "zh", "xrefs", "note", "adjectives", "match_label"}
+    known = {"id", "label", "synonyms", "abbreviations", "zh", "xrefs", "note", "adjectives", "match_label",
+             "msc_source"}
     concepts = []
     for entry in data.get("concept", []):
         unknown = set(entry) - known
@@ -76,6 +81,7 @@ def read_concepts(path: Path, category: str) -> list[Concept]:
                 note=entry.get("note"),
                 adjectives=list(entry.get("adjectives", [])),
                 match_label=bool(entry.get("match_label", True)),
+                msc_source=entry.get("msc_source"),
             )
         )
     return concepts
