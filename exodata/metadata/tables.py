@@ -16,15 +16,20 @@ from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 DOI_PATTERN = r"^10\.\d{4,9}/[^\sA-Z]+$"
 PMCID_PATTERN = r"^PMC\d+$"
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
-CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+#: The concept categories, declared here only (the vocabulary has one TOML file per category, see
+#: ``exodata/ingest/vocabulary/concepts.py``): what a publication is about, then (0.6) what a study did.
+TOPIC_CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+METHOD_CATEGORIES = ("species", "isolation_method", "characterization_method", "ev_marker", "route", "study_design")
+CATEGORIES = TOPIC_CATEGORIES + METHOD_CATEGORIES
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
 #: The publication text fields the annotator reads (with the keywords) and mentions point into.
 ANNOTATED_FIELDS = MENTION_FIELDS[:3]
 #: The fields vesicle quantities are read from (a vernacular title states none in English).
 QUANTITY_FIELDS = ("title", "abstract")
 #: What a vesicle quantity measures, and the units it is normalised to.
-QUANTITY_KINDS = ("diameter", "size", "radius", "dose")
-QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg")
+#: ("size" is no longer produced since 0.6: every stated vesicle size is a diameter; kept so older packages validate.)
+QUANTITY_KINDS = ("diameter", "size", "radius", "dose", "particle_concentration")
+QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg", "particles", "particles/mL")
 STATUSES = ("compiled", "duplicate", "quarantined")
 #: The publication years the package accepts, and the normalisers take for a year: [first, last].
 YEAR_RANGE = (1800, 2100)
@@ -467,13 +472,16 @@ PUBLICATION_CONCEPTS = _declare(Table(
 VESICLE_QUANTITIES = _declare(Table(
     name="vesicle_quantities",
     title="Vesicle quantities",
-    description="Quantities stated about the vesicles (such as a diameter of 50-200 nm), with provenance.",
+    description="Quantities stated about the vesicles (a diameter of 50-200 nm, a dose of 100 µg or 1 × 10^10 "
+                "particles, a concentration of 2 × 10^11 particles/mL), with provenance.",
     kind=Kind.PER_FIELD,
     primary_key=("publication_id", "field", "start"),
     foreign_keys=(_to_publications(),),
     fields=(
         _publication_id(),
-        Field("quantity", "string", "What is measured.", required=True, enum=QUANTITY_KINDS, example="diameter"),
+        Field("quantity", "string", "What is measured: the vesicles' diameter (or radius), a dose (mass, mass per kg "
+              "or particle count) or a particle concentration.", required=True, enum=QUANTITY_KINDS,
+              example="diameter"),
         Field("value_min", "number", "Lower end of the stated range (the value itself when a single value).",
               required=True),
         Field("value_max", "number", "Upper end of the stated range.", required=True),

@@ -23,17 +23,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from exodata.ingest.vocabulary.surface import plural_of
+from exodata.metadata.tables import CATEGORIES
+
 HERE = Path(__file__).resolve().parent
 
-CATEGORY_FILES = {
-    "disease": "diseases.toml",
-    "anatomy": "anatomy.toml",
-    "cell_type": "cell_types.toml",
-    "cargo": "cargo.toml",
-    "process": "processes.toml",
-    "therapy": "therapies.toml",
-}
-CATEGORIES = tuple(CATEGORY_FILES)
+#: Categories named by a mass noun: their file takes the name as it is ("anatomy.toml", "species.toml").
+_UNCOUNTED = frozenset({"anatomy", "cargo", "species"})
+
+
+def category_file(category: str) -> str:
+    """The file a category's concepts are kept in: its plural ("cell_type" -> "cell_types.toml")."""
+    return f"{category if category in _UNCOUNTED else plural_of(category)[0]}.toml"
+
+
+#: One file per category of the schema (``CATEGORIES`` is declared in ``exodata/metadata/tables.py`` only).
+CATEGORY_FILES = {category: category_file(category) for category in CATEGORIES}
 
 
 @dataclass(frozen=True)
