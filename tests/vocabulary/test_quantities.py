@@ -75,6 +75,15 @@ def test_doses_of_the_vesicles():
         ("dose", 25.0, 25.0, "µg", "25 µg"), ("dose", 100.0, 100.0, "µg", "100 µg")]
 
 
+def test_doses_after_how_the_vesicles_were_given_or_a_threshold():
+    """Found on the blind split (0.6): a vehicle between the vesicles and the dose, and a dose threshold."""
+    assert one("wounds were covered with an exosome hydrogel (50 µg per wound)") == ("dose", 50.0, 50.0, "µg", "50 µg")
+    assert one("sEV nasal drops (5 µg in 20 µL) were applied") == ("dose", 5.0, 5.0, "µg", "5 µg")
+    assert one("benefit was seen only with doses over 50 μg") == ("dose", 50.0, 50.0, "µg", "50 μg")
+    assert one("doses greater than 2 mg/kg were toxic") == ("dose", 2.0, 2.0, "mg/kg", "2 mg/kg")
+    assert found("an exosome-free gel (30 µg/mL collagen)") == []
+
+
 def test_drug_doses_are_not_vesicle_quantities():
     assert found("challenged with LPS (5 mg/kg) by intratracheal instillation") == []
     assert found("a single intraperitoneal injection of cisplatin (20 mg/kg)") == []

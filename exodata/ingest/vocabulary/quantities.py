@@ -114,14 +114,20 @@ _DOSE_OBJECT = re.compile(
     rf"lyophili[sz]ed|isolated|[\w]+-(?:derived|treated|loaded|primed|preconditioned)|MSC|MSCs?)\s+){{0,3}}"
     rf"{_VESICLE}"
 )
+#: How the vesicles were given, between the vesicle word and its dose: "exosome eye drops (10 µg".
+_VEHICLE = (
+    r"(?:(?:eye|nasal|ear)\s+)?(?:drops|sprays?|suspensions?|solutions?|injections?|infusions?|hydrogels?|gels?|"
+    r"patch(?:es)?|scaffolds?|dressings?|treatment|therapy)"
+)
 #: A vesicle word just before: "exosomes (50 µg", "EVs at a dose of 100 µg", "sEVs: 10 µg".
 _VESICLE_BEFORE = re.compile(
-    rf"{_VESICLE}\s*(?:[(:,]|\b(?:at|in|with|a|an|the|dose|doses|of)\b|\s)*$"
+    rf"{_VESICLE}(?:\s+{_VEHICLE})?\s*(?:[(:,]|\b(?:at|in|with|a|an|the|dose|doses|of)\b|\s)*$"
 )
 #: A dose word introducing the number: "Doses ranged from", "doses spanned", "at a dose of".
 _DOSE_BEFORE = re.compile(
     r"\bdos(?:e|es|ed|ing)\b(?:\s*(?:ranged|ranging|spanned|spanning|varied|varying|was|were|of|from|between|is|"
-    r"are|used|given|tested|at|up to|about|approximately|around|[(:,]))*\s*$",
+    r"are|used|given|tested|at|up to|about|approximately|around|above|below|over|under|exceeding|beyond|"
+    r"(?:more|less|greater|higher|lower) than|[(:,]))*\s*$",
     re.IGNORECASE,
 )
 #: "a low (25 µg) or high (100 µg) dose of H-Exos": a dose level in parentheses, the vesicles later in the sentence.
