@@ -99,7 +99,7 @@ def write_new(path: Path, data: bytes) -> bool:
             os.fsync(fd)
             _reached("synced", path)
             try:
-                os.link(f"/proc/self/fd/{fd}", path, follow_symlinks=True)
+                _link_anonymous(fd, path)
             except FileExistsError:
                 return False
         finally:
@@ -158,6 +158,17 @@ def _anonymous(folder: Path) -> int | None:
     except OSError:  # the file system does not support it
         return None
     return fd
+
+
+def _link_anonymous(fd: int, path: Path) -> None:
+    """Give the anonymous file ``fd`` the name ``path`` (``linkat`` with ``AT_SYMLINK_FOLLOW`` on its /proc link:
+    passing a folder descriptor makes Python call ``linkat`` with that flag rather than ``link``, which would
+    not follow the /proc link)."""
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", path.name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
 
 
 def _write_all(fd: int, data: bytes) -> None:
