@@ -10,7 +10,7 @@ from tests.harvest.fake_services import Corpus, FakeServices
 
 @pytest.fixture(autouse=True)
 def _fixed_date(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-02
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796169600")  # 2026-12-02
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     monkeypatch.delenv("NCBI_EMAIL", raising=False)
 
