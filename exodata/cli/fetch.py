@@ -86,7 +86,7 @@ def _summary(out, outcome, seeds: Path) -> None:
     if outcome.dry_run:
         for piece in outcome.slices:
             span = f"{piece.mindate} to {piece.maxdate}" if piece.mindate else "all dates"
-            out.print(f"{piece.label}\t{span}\t{piece.count:,} record(s)", markup=False)
+            out.print(f"{piece.label}  {span}  {piece.count:,} record(s)", markup=False)
         total = outcome.found if outcome.source == "pubmed" else sum(piece.count for piece in outcome.slices)
         out.print(f"dry run: {outcome.source} finds {total:,} record(s) in {len(outcome.slices)} slice(s) "
                   f"({outcome.requests} request(s)); nothing was written", markup=False)

@@ -378,11 +378,11 @@ class FakeServices:
             body = {"error": "API rate limit exceeded", "api-key": "127.0.0.1", "count": str(len(recent)),
                     "limit": str(limit)}
             return 429, {"Content-Type": "application/json"}, json.dumps(body).encode()
-        if path.endswith("/esearch.fcgi"):
+        if path == "/eutils/esearch.fcgi":
             return self.esearch(params)
-        if path.endswith("/efetch.fcgi"):
+        if path == "/eutils/efetch.fcgi":
             return self.efetch(params)
-        if path.endswith("/europepmc/search"):
+        if path == "/europepmc/search":
             return self.search(params)
         return 404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>"
 
