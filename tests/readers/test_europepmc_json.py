@@ -14,7 +14,7 @@ EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 
 def test_the_fixture_reads_as_its_gold():
     text = (EXPORTS / "europepmc_core.json").read_text(encoding="utf-8")
-    gold = json.loads((EXPORTS / "gold" / "europepmc_core.json").read_text(encoding="utf-8"))
+    gold = json.loads((EXPORTS.parent / "gold" / "europepmc_core.json").read_text(encoding="utf-8"))
     assert formats.detect(text) == gold["layout"] == reader.FORMAT
     records = reader.read(text)
     assert len(records) == len(gold["records"])
