@@ -12,6 +12,7 @@ the corpus manifest.  Figures go in the issue notes; nothing here asserts a time
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -44,10 +45,8 @@ def tree_rss(root: int) -> int:
         frontier.extend(children)
     total = 0
     for pid in tree:
-        try:
+        with contextlib.suppress(OSError, IndexError):  # a process that ended meanwhile
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except (OSError, IndexError):
-            pass
     return total
 
 

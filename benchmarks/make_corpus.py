@@ -126,11 +126,13 @@ HOSPITALS = (
     ("the First Affiliated Hospital of Zhejiang University", "Hangzhou", "China", "浙江大学医学院附属第一医院", "杭州"),
     ("West China Hospital, Sichuan University", "Chengdu", "China", "四川大学华西医院", "成都"),
     ("Lanzhou University Second Hospital", "Lanzhou", "China", "兰州大学第二医院", "兰州"),
-    ("the Fourth Affiliated Hospital of Kunming Medical University", "Kunming", "China", "昆明医科大学第四附属医院", "昆明"),
+    ("the Fourth Affiliated Hospital of Kunming Medical University", "Kunming", "China", "昆明医科大学第四附属医院",
+     "昆明"),
     ("Zhongshan Hospital, Fudan University", "Shanghai", "China", "复旦大学附属中山医院", "上海"),
     ("Peking Union Medical College Hospital", "Beijing", "China", "北京协和医院", "北京"),
     ("Nanfang Hospital, Southern Medical University", "Guangzhou", "China", "南方医科大学南方医院", "广州"),
-    ("Tongji Hospital, Huazhong University of Science and Technology", "Wuhan", "China", "华中科技大学同济医院", "武汉"),
+    ("Tongji Hospital, Huazhong University of Science and Technology", "Wuhan", "China", "华中科技大学同济医院",
+     "武汉"),
     ("Seoul National University Hospital", "Seoul", "Korea", None, None),
     ("Hospital Universitario La Paz", "Madrid", "Spain", None, None),
     ("Charité – Universitätsmedizin Berlin", "Berlin", "Germany", None, None),
@@ -549,7 +551,8 @@ def render_aggregator_page(p: Paper) -> str:
     cited = p.number % 40
     return (
         f"Affiliation:\n{affiliations}Abstract\nAbstract\n{p.abstract}\nFunder\n{funders}"
-        f"Cited by\n{cited} articles.\n订阅此论文施引文献\n订阅此论文施引文献,注册后可以免费订阅5篇论文的施引文献,订阅后可以查看论文全部施引文献"
+        f"Cited by\n{cited} articles.\n订阅此论文施引文献\n"
+        "订阅此论文施引文献,注册后可以免费订阅5篇论文的施引文献,订阅后可以查看论文全部施引文献"
     )
 
 

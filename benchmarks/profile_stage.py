@@ -2,10 +2,11 @@
 
 Run: python benchmarks/profile_stage.py SEEDS_DIR [--repeat 3] [--profile [--top 40]]
 
-It runs ``exodata.ingest.compile.compile_file(path, name, partial(exodata.ingest.staging.stage, number=n))`` (read → decode →
-read records → normalise → annotate → stage into column frames, shaped as a build's workers spill them) over
-every file of SEEDS_DIR, in this process and without writing the spill files, and prints the records staged, wall seconds and CPU milliseconds per record (``time.process_time``:
-the machine is shared, so CPU time is the figure to compare).  The vocabulary is loaded before timing, so
+It runs ``exodata.ingest.compile.compile_file(path, name, partial(exodata.ingest.staging.stage, number=n))``
+(decode → detect → read → normalise → annotate → stage into column frames, shaped as a build's workers spill
+them) over every file of SEEDS_DIR, in this process and without writing the spill files, and prints the records
+staged, wall seconds and CPU milliseconds per record (``time.process_time``: the machine is shared, so CPU time
+is the figure to compare).  The vocabulary is loaded before timing, so
 that the figure is the per-record cost.  ``--profile`` runs once more under cProfile and prints the top
 functions by own time and by cumulative time.  Nothing here asserts a time.
 """
@@ -45,11 +46,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import exodata
-    from exodata.ingest.compile import _annotator
+    from exodata.ingest.annotate import annotator
 
     files = seed_files(args.seeds)
     print(f"exodata from {Path(exodata.__file__).parent}; {len(files)} files in {args.seeds}", file=sys.stderr)
-    _annotator()  # load the vocabulary and build the automaton outside the timed runs
+    annotator()  # load the vocabulary and build the automaton outside the timed runs
     cpu_figures = []
     for attempt in range(1, args.repeat + 1):
         wall, cpu = time.perf_counter(), time.process_time()

@@ -36,7 +36,6 @@ class BuildError(Exception):
 class BuildSummary:
     out: Path
     files: int = 0
-    ignored: list[str] = field(default_factory=list)  # hidden entries and symlinks (quarantined, not read)
     manifests: list[str] = field(default_factory=list)  # `exodata fetch` manifests: not seeds, skipped (reported)
     status: Counter = field(default_factory=Counter)
     publications: int = 0
@@ -104,9 +103,10 @@ def _size(path: Path) -> int:
 
 
 #: With ``jobs=0`` (the command's default) seeds are read in worker processes only when they add up to at least this
-#: many bytes or files: starting the workers costs about 0.5 s (each imports polars and builds the vocabulary
-#: automaton), which a corpus of about a thousand records (~2.5 MB) repays, and so do a hundred small files (a
-#: seed file costs about 9 ms however small: staging and spilling ten tables), but the shipped five seeds do not.
+#: many bytes or files: starting the workers has a fixed cost (each imports polars and builds the vocabulary
+#: automaton), which a corpus of about a thousand records repays, and so do a hundred small files (a seed file
+#: costs several ms however small: staging and spilling ten tables), but the shipped five seeds do not
+#: (docs/benchmarks.md).
 AUTO_PARALLEL_BYTES = 1 << 20
 AUTO_PARALLEL_FILES = 100
 
@@ -187,8 +187,9 @@ def relax_gc() -> None:
     """Run the cyclic garbage collector less often while seeds are compiled (here and in worker processes).
 
     Readers make millions of short-lived, acyclic objects (strings, tuples, spans); with the default thresholds
-    the collector's young-generation passes cost about 12% of the per-file stage.  Memory stays bounded: each
-    file's records are turned into columns as they are read, and at most 100,000 records are read per file.
+    the collector's young-generation passes are a noticeable share of the per-file stage (docs/benchmarks.md).
+    Memory stays bounded: each file's records are turned into columns as they are read, and at most 100,000
+    records are read per file.
     """
     gc.set_threshold(50_000, 50, 100)
 
@@ -197,6 +198,7 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
     """The package-level properties of datapackage.json, from the project metadata (no wall-clock time: see
     ``writing.created_timestamp``)."""
     from exodata.metadata.project import project
+    from exodata.package.layout import BUILD_KEY
 
     about = project()
     data_license = about.licenses["data"]
@@ -213,7 +215,7 @@ def descriptor_metadata(summary: BuildSummary, seeds: list[tuple[str, str]]) -> 
             *({"title": f"seed {name}", "exodata:sha256": digest} for name, digest in seeds),
             *({"title": source["title"], "path": source["path"]} for source in about.sources),
         ],
-        "exodata:build": {
+        BUILD_KEY: {
             "exodata_version": about.version,
             "seed_files": summary.files,
             "records": dict(sorted(summary.status.items())),
@@ -307,8 +309,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
                 on_stage(next_stage)
 
         files, skipped = seed_files(seeds)
-        summary = BuildSummary(out=out, files=len(files), ignored=[relative for relative, _ in skipped],
-                               manifests=fetch_manifests(seeds))
+        summary = BuildSummary(out=out, files=len(files), manifests=fetch_manifests(seeds))
         summary.jobs = jobs = choose_jobs(jobs, files)
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
         warming = None

@@ -7,6 +7,9 @@ Each --package is a directory written by `exodata build` (data/mentions.parquet,
 it is paired with the --gold directory at the same position.  A gold file names its document in "doc"; the
 package's seed_records table maps that file to its publication.  Without --package/--gold the script builds the
 dev fixtures and the seeds into a temporary folder first.
+
+These gold sets annotate the topic categories (disease ... therapy) only, so only those are scored here; the
+methods layer's six categories are scored by scripts/score_methods.py against the methods-layer gold.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from exodata.ingest.vocabulary.scoring import SCORED_FIELDS, differences, format_table, gold_keys, score  # noqa: E402
+from exodata.metadata.tables import TOPIC_CATEGORIES  # noqa: E402
 
 
 def predicted_from_package(package: Path) -> dict[str, set[tuple[str, str]]]:
@@ -34,7 +38,8 @@ def predicted_from_package(package: Path) -> dict[str, set[tuple[str, str]]]:
     by_publication: dict[str, set] = {}
     for row in mentions.select("publication_id", "category", "text").iter_rows():
         by_publication.setdefault(row[0], set()).add((row[1], row[2].lower()))
-    return {Path(file).name: by_publication.get(pid, set()) for file, pid in records.select("file", "publication_id").iter_rows()}
+    return {Path(file).name: by_publication.get(pid, set())
+            for file, pid in records.select("file", "publication_id").iter_rows()}
 
 
 def gold_from_dir(gold_dir: Path) -> dict[str, set[tuple[str, str]]]:
@@ -48,7 +53,8 @@ def gold_from_dir(gold_dir: Path) -> dict[str, set[tuple[str, str]]]:
 
 def build(seeds: Path, out: Path) -> None:
     code = "from exodata.cli import main; main()"
-    subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(seeds), "--out", str(out)], check=True, cwd=REPO)
+    subprocess.run([sys.executable, "-c", code, "build", "--seeds", str(seeds), "--out", str(out)], check=True,
+                   cwd=REPO)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         for document, keys in gold_from_dir(gold_dir).items():
             gold[f"{gold_dir.parent.name}/{document}"] = keys
             predicted[f"{gold_dir.parent.name}/{document}"] = found.get(document, set())
-    print(format_table(score(predicted, gold)))
+    print(format_table(score(predicted, gold, TOPIC_CATEGORIES)))
     if args.diff:
-        print("\n".join(differences(predicted, gold)))
+        print("\n".join(differences(predicted, gold, TOPIC_CATEGORIES)))
     if temporary:
         temporary.cleanup()
     return 0

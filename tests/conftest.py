@@ -18,6 +18,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+#: Hypothesis settings for the whole suite.  No per-example deadline: the suite runs with ``-n 8`` on a
+#: 2-core machine shared with other work, where an example that takes 5 ms alone can take over a second, and
+#: Hypothesis' default deadline (200 ms) then fails a test that found nothing wrong.  The same goes for the
+#: ``too_slow`` health check (generating the examples, not running them).  How long code takes is measured
+#: by the scripts in ``benchmarks/``, never asserted by a test.
+settings.register_profile("exodata", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("exodata")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

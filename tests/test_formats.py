@@ -30,14 +30,14 @@ def test_every_entry_has_a_reader_module_with_accepts_and_read():
         module = formats.reader(entry.name)
         assert module.__name__ == f"exodata.ingest.readers.{entry.name}"
         assert callable(module.accepts) and callable(module.read), entry.name
-        assert module.FORMAT == entry.name
+        assert entry.name == module.FORMAT
 
 
 def test_every_reader_module_has_an_entry():
     modules = {found.name for found in pkgutil.iter_modules(exodata.ingest.readers.__path__)}
     readers = {name for name in modules if not name.startswith("_")}
     assert readers == set(formats.names())
-    for helper in modules - readers:  # the shared helpers (_guard, _locate, _page) are not readers
+    for helper in modules - readers:  # the shared helpers (_guard, _locate, _xml, …) are not readers
         module = importlib.import_module(f"exodata.ingest.readers.{helper}")
         assert not (hasattr(module, "accepts") and hasattr(module, "read")), helper
 

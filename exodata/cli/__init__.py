@@ -14,7 +14,7 @@ import sys
 import typer
 
 #: Every command, in help order: name → module under ``exodata.cli``.
-COMMANDS = ("fetch", "build", "validate", "info", "tables", "dictionary", "diff", "release", "cite")
+COMMANDS = ("fetch", "build", "validate", "info", "tables", "dictionary", "diff", "report", "release", "cite")
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fetch, build, validate, compare, release and cite the exodata package.")

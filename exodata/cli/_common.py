@@ -93,9 +93,9 @@ def return_freed_memory() -> None:
     """Ask polars' allocator (jemalloc) to give freed memory back to the system within a second.
 
     A build makes and drops one large table part after another; by default jemalloc keeps freed pages for
-    about ten seconds, so each part's memory would stay counted while the next is built.  Measured at 100k
-    records: peak 1.48 GB by default, 1.30 GB with one second, 1.13 GB with none, which costs 5 s more system
-    time returning and refaulting pages.  Set here, in the program, not in the library (it must be set before
+    about ten seconds, so each part's memory would stay counted while the next is built.  One second lowers the
+    peak most of the way that returning at once would, without the system time that returning and refaulting
+    every page costs (docs/benchmarks.md).  Set here, in the program, not in the library (it must be set before
     polars is first imported, and it is a process-wide choice); a value the user has set is kept.
     """
     import os

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from exodata.cli._common import console, fail_usage
 
 
-def command(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file (its folder must exist) "
+def command(out: Path | None = typer.Option(None, "--out", help="Write it to this file (its folder must exist) "
                                                                     "instead of printing it.")) -> None:
     """Print the data dictionary (every table and column, with its constraints), generated from the schema source;
     the repository keeps it as docs/data-dictionary.md (`exodata dictionary --out docs/data-dictionary.md`)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,7 +11,7 @@ from exodata.cli._common import console, fail_usage
 
 
 def command(
-    path: Optional[Path] = typer.Argument(None, help="Package directory (default: the installed package).",
+    path: Path | None = typer.Argument(None, help="Package directory (default: the installed package).",
                                           show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print the version and tables as JSON."),
 ) -> None:

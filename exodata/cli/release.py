@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from exodata.cli._common import console, fail, fail_usage, require_extra
-
-ROOT_METADATA = ("CITATION.cff", ".zenodo.json")
 
 
 def root_metadata(root: Path) -> dict[str, str]:
@@ -40,7 +37,7 @@ def preflight(root: Path, package: Path) -> None:
 
     about = project()
     try:
-        about.release
+        about.release  # noqa: B018 - reading it raises when the release is not described
     except ValueError as missing:
         raise ReleaseError(str(missing)) from None
     version = read_descriptor(package).get("version")
@@ -71,7 +68,7 @@ def command(
     publish: bool = typer.Option(False, "--publish", help="With --upload: publish (otherwise leave a draft to "
                                                           "review)."),
     sandbox: bool = typer.Option(False, "--sandbox", help="With --upload: use Zenodo's sandbox."),
-    zenodo_url: Optional[str] = typer.Option(None, "--zenodo-url", help="With --upload: a server speaking "
+    zenodo_url: str | None = typer.Option(None, "--zenodo-url", help="With --upload: a server speaking "
                                                                         "Zenodo's deposit API."),
 ) -> None:
     """Write the release files of this version into --out: the data archive, wheel, sdist, SHA256SUMS and the
@@ -100,10 +97,15 @@ def command(
         from exodata.metadata.dictionary import data_dictionary
         from exodata.release.card import dataset_card
         from exodata.release.citation import source_dois, zenodo_metadata
+        from exodata.report import INSTALL_HINT, missing_libraries
+
+        if missing_libraries():  # the archive holds the report
+            raise ReleaseError(INSTALL_HINT.replace("exodata report", "the release's report.html"))
+        from exodata.report.render import report_html
 
         files = make_release(package, root, out, readme=dataset_card(package), dictionary=data_dictionary(),
                              zenodo=zenodo_metadata(source_dois(package)), distributions=distributions,
-                             progress=lambda text: say.print(text, markup=False))
+                             progress=lambda text: say.print(text, markup=False), report=report_html(package))
     except ReleaseError as refused:
         fail("release", str(refused))
     for path in (files.archive, files.wheel, files.sdist, files.zenodo, files.sums):

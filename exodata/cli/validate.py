@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,12 +12,12 @@ from exodata.cli._common import console as _console
 
 
 def command(
-    paths: Optional[list[Path]] = typer.Argument(
+    paths: list[Path] | None = typer.Argument(
         None, help="A package directory (default: the installed package); with --table, CSV or Parquet files.",
         show_default=False),
-    table: Optional[str] = typer.Option(None, "--table", "-t",
+    table: str | None = typer.Option(None, "--table", "-t",
                                         help="Check files of your own that follow this exodata table."),
-    package: Optional[Path] = typer.Option(
+    package: Path | None = typer.Option(
         None, "--package", help="With --table: the package to check foreign keys and offsets against "
                                 "(default: the installed one)."),
     subset: bool = typer.Option(False, "--subset", help="With --table: accept some of the table's columns plus "

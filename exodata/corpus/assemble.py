@@ -25,8 +25,14 @@ from exodata.metadata import TABLES
 from exodata.metadata.arrow import polars_schema
 from exodata.metadata.classes import CHILD_KINDS, Kind
 from exodata.metadata.order import sort_by_key
-from exodata.metadata.tables import (CHILD_TABLES, DEPENDENCY_ORDER, LIST_ITEM_FIELDS, MENTION_FIELDS,
-                                     MERGED_COLUMNS, of_kind)
+from exodata.metadata.tables import (
+    CHILD_TABLES,
+    DEPENDENCY_ORDER,
+    LIST_ITEM_FIELDS,
+    MENTION_FIELDS,
+    MERGED_COLUMNS,
+    of_kind,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -107,8 +113,7 @@ def publication_concepts(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.D
     The fields are gathered as a bit mask (one bit per field, OR-ed per group) and the mask then looked up in
     the list of every field combination: a list aggregation per group costs more than the rest together.
     The mentions are sorted by the key first and grouped in that order, so the groups come out in key order:
-    sorting 900k mentions costs less than sorting their 512k groups afterwards (measured per part at 100k
-    records: 0.98 s of CPU before, 0.54 s this way).
+    sorting the mentions costs less than sorting their groups afterwards (docs/benchmarks.md).
     """
     import polars as pl
 
@@ -137,16 +142,7 @@ def concept_table() -> pl.DataFrame:
 
     return _frame("concepts", [
         (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
-         c.note) for c in load_vocabulary()])
-
-
-def concept_table() -> pl.DataFrame:
-    """The curated vocabulary as the ``concepts`` table."""
-    from exodata.ingest.vocabulary import load_vocabulary
-
-    return _frame("concepts", [
-        (c.concept_id, c.category, c.label, list(c.synonyms), list(c.abbreviations), list(c.zh), list(c.xrefs),
-         c.note) for c in load_vocabulary()])
+         c.note, c.msc_source) for c in load_vocabulary()])
 
 
 #: Derived table → how it is made from one part of its source, given the vocabulary.
@@ -202,8 +198,8 @@ class _Corpus:
 
         # Long tables are split in a background thread from here on, one after the other, while the tables
         # before them are assembled, checked and written: a split is a pass over a whole table's spill files,
-        # and done when its table's turn comes it kept the checker waiting (measured at 100k records: 1.5 s for
-        # provenance, 1.4 s for mentions).  A split holds a batch of rows at a time, so memory stays bounded.
+        # and done when its table's turn comes it kept the checker waiting (docs/benchmarks.md).  A split holds a
+        # batch of rows at a time, so memory stays bounded.
         self.splitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-split")
         self.splits = {name: self.splitter.submit(split_table, name, staged.get(name, []), self.ids, workdir)
                        for name in CHILD_TABLES}

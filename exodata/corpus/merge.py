@@ -5,9 +5,9 @@ title + year + first-author key (the keys are tried together: any shared key lin
 with a DOI and a PMID bridges one that has only the PMID); a record with none of these is identified by
 its content.  Within a group of duplicates the publication keeps, per column, the best-supported value:
 the one most records agree on, ties broken by the format's trust rank (declared in ``exodata.ingest.formats``:
-structured exports before scraped pages) and then by seed order.  Every kept value carries the spans of all records that support it;
-every disagreeing value is reported as a conflict.  Each list (authors, affiliations, keywords, funders...)
-is kept whole from one record: the fullest, then the most trusted.
+structured exports before scraped pages) and then by seed order.  Every kept value carries the spans of all
+records that support it; every disagreeing value is reported as a conflict.  Each list (authors, affiliations,
+keywords, funders...) is kept whole from one record: the fullest, then the most trusted.
 
 Keys are computed per record in the workers (:mod:`exodata.corpus.keys`); grouping (:func:`group_records`)
 and the choice within a group (:func:`merge_group`) see only those keys and small per-record summaries.  The

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 #: the rows of one range of publication ids: the build's memory is then bounded by a part, not by a table.
 PART_ROWS = 1_000_000
 #: Spill files are read about this many (compressed) bytes at a time when a table is split into parts: larger
-#: batches cost memory and, measured at 100k records, time as well.
+#: batches cost memory, and time as well.
 SPLIT_BATCH_BYTES = 4 << 20
 
 
@@ -67,8 +67,8 @@ def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
     once each, sorted.
 
     A binary search into the sorted owners and a gather, not a hash join: every batch of a split would build
-    the hash table of all the corpus's records again (measured at 100k records: 0.53 s of CPU for the
-    provenance split's 18 batches, 0.06 s this way).  Rows in the order given.
+    the hash table of all the corpus's records again, which cost several times the search (docs/benchmarks.md).
+    Rows in the order given.
     """
     import polars as pl
 
@@ -84,7 +84,6 @@ def with_owners(rows: pl.DataFrame, owners: pl.DataFrame) -> pl.DataFrame:
 def with_source_columns(rows: pl.DataFrame, files: pl.Series) -> pl.DataFrame:
     """Provenance's ``file`` and ``record`` columns again, from the source number (``files[n]`` is the name of
     file number ``n``): they were not spilled (see :data:`~exodata.ingest.staging.NOT_SPILLED`)."""
-    import polars as pl
 
     number = rows.get_column(SOURCE_NUMBER)
     return rows.with_columns(files.gather(number // (1 << 32)).alias("file"), (number % (1 << 32)).alias("record"))
@@ -105,8 +104,8 @@ def split_into_parts(name: str, paths: list[Path], owners: pl.DataFrame, count: 
         for (part,), group in rows.partition_by("part", as_dict=True, include_key=False).items():
             target = directory / name / f"part-{part:04d}" / f"{number:05d}.arrow"
             target.parent.mkdir(parents=True, exist_ok=True)
-            # compressed like the spill files: uncompressed, provenance alone took 685 MB of temporary disk at
-            # 100k records (75 MB with lz4), for about 0.5 s less work
+            # compressed like the spill files: uncompressed, the parts of a long table take about nine times the
+            # temporary disk, for little less work (docs/benchmarks.md)
             group.write_ipc(target, compression="lz4")
             outputs[part].append(target)
         del rows

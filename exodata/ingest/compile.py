@@ -1,4 +1,4 @@
-"""The per-seed stages: read → decode → detect → read records → normalise → annotate, for one seed file.
+"""The per-seed stages for one seed file: decode → detect → read → normalise → annotate, guarded.
 
 This is the part of a build that is a pure map over files (it sees one seed at a time and nothing
 else), so it runs in worker processes here or on any cluster engine; only merging, assembling and
@@ -11,17 +11,16 @@ whole of a file's work (decoding included) runs within its time budget.
 from __future__ import annotations
 
 import signal
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
 from exodata.ingest import formats
+from exodata.ingest.annotate import annotate_record
 from exodata.ingest.decode import MAX_SEED_BYTES, decode, oversize_problem
 from exodata.ingest.model import RawRecord, Record
-from exodata.metadata.tables import ANNOTATED_FIELDS
 
 T = TypeVar("T")
 
@@ -34,9 +33,6 @@ SECONDS_PER_MEGABYTE = 10.0
 
 #: Fields of which a compiled record must have at least one: without any, there is nothing to compile.
 IDENTIFYING_FIELDS = ("title", "doi", "pmid", "pmcid", "abstract")
-
-#: Fields vesicle quantities are taken from (a vernacular title states none in English).
-QUANTITY_FIELDS = ("title", "abstract")
 
 
 @dataclass
@@ -79,28 +75,6 @@ def deadline(seconds: float):
 
 def _on_alarm(signum, frame):
     raise SeedTimeout()
-
-
-@cache
-def _annotator():
-    """One annotator per process: the vocabulary is read and its automaton built once."""
-    from exodata.ingest.vocabulary import Annotator, load_vocabulary
-
-    return Annotator(load_vocabulary())
-
-
-def annotate_record(record: Record) -> None:
-    """Find concept mentions and vesicle quantities in the record's normalised title, abstract and keywords.
-
-    Annotation is a pure function of one record's values, so it runs here, in the per-file stage (in worker
-    processes with ``--jobs``); the merge keeps the annotations of the record whose value it keeps.
-    """
-    from exodata.ingest.vocabulary import extract_quantities
-
-    fields = {name: record.get(name) for name in ANNOTATED_FIELDS}
-    record.mentions = _annotator().annotate(fields, [keyword.value for keyword in record.keywords])
-    record.quantities = [quantity for name in QUANTITY_FIELDS if fields[name]
-                         for quantity in extract_quantities(name, fields[name])]
 
 
 def _quarantined(file: str, sha256: str | None, encoding: str | None, fmt: str | None, reason: str) -> SeedResult:

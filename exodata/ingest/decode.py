@@ -6,7 +6,8 @@ as decoded: newlines are not normalised, and the only change ever made is the re
 
 The order of the checks is the order of their cost and of their certainty:
 
-1. size over :data:`MAX_SEED_BYTES` → refused (``decode_file`` checks with ``stat`` before reading);
+1. size over :data:`MAX_SEED_BYTES` → refused (the build checks with ``stat`` before reading:
+   ``exodata.ingest.compile.read_seed``);
 2. a magic number (PDF, ZIP, PNG, GZIP…) → refused as binary;
 3. a byte-order mark → that Unicode encoding, strictly;
 4. UTF-16 without BOM, recognised by its NUL-byte pattern;
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -113,22 +113,6 @@ class Decoded:
     bom: bool = False
     repaired: bool = False
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def decode_file(path: str | os.PathLike[str]) -> Decoded:
-    """Decode the file at ``path``, refusing an oversized one from its ``stat`` size without reading it.
-
-    Never raises: an unreadable file is a ``problem`` too (with ``sha256`` None, as for an oversized one).
-    """
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_SEED_BYTES:
-            return Decoded(None, None, None, oversize_problem(size))
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SEED_BYTES + 1)  # the file may have grown since stat
-    except OSError as err:
-        return Decoded(None, None, None, f"cannot read the file: {err.strerror or err}")
-    return decode(data)
 
 
 def oversize_problem(size: int) -> str:
@@ -301,7 +285,8 @@ def detector_sample(data: bytes) -> bytes:
 
 
 def _cut_before(data: bytes, first: int, wanted: int, limit: int) -> int:
-    """A character boundary in ``(first, limit]``: before the first byte below 0x30 from ``wanted`` on, else the last."""
+    """A character boundary in ``(first, limit]``: before the first byte below 0x30 from ``wanted`` on, else the
+    last."""
     if limit >= len(data):
         return len(data)
     boundary = _BOUNDARY_BYTE.search(data, wanted, limit)
@@ -452,7 +437,8 @@ def repair_whole_file_mojibake(text: str) -> tuple[str, list[int]] | None:
 
     When every non-ASCII character of ``text`` turns back into bytes under Windows-1252 (as ftfy extends it
     to all 256 bytes) or Latin-1, and those bytes are valid UTF-8, the whole file is one mojibake: fixed at
-    C speed rather than line by line in ftfy (about a minute for 50 MB).  Correct text fails this at its
+    C speed rather than line by line in ftfy (which is slow on a large file: docs/benchmarks.md).  Correct
+    text fails this at its
     first accented letter or Chinese character.
     """
     import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252" (0x81, 0x8D… map to C1 controls)

@@ -125,3 +125,25 @@ def mentions(record: Record) -> Rows:
 @extracts("vesicle_quantities")
 def vesicle_quantities(record: Record) -> Rows:
     return Rows(len(record.quantities), columns_of(record.quantities, Quantity._fields))
+
+
+@extracts("publication_types")
+def publication_types(record: Record) -> Rows:
+    types = record.publication_types
+    spans = [("publication_type", t.position, t.start, t.end) for t in types]
+    spans += [("mesh_id", t.position, *t.id_span) for t in types if t.id_span is not None]
+    return Rows(len(types), {"position": [t.position for t in types], "publication_type": [t.name for t in types],
+                             "mesh_id": [t.mesh_id for t in types]}, spans)
+
+
+_HEADING_COLUMNS = ("position", "descriptor", "descriptor_id", "major", "descriptor_major", "qualifiers",
+                    "qualifier_ids", "major_qualifiers")
+
+
+@extracts("subject_headings")
+def subject_headings(record: Record) -> Rows:
+    headings = record.subject_headings
+    if not headings:
+        return Rows(0, dict.fromkeys(_HEADING_COLUMNS, ()))
+    return Rows(len(headings), columns_of(headings, _HEADING_COLUMNS),
+                [(column, h.position, start, end) for h in headings for column, (start, end) in h.spans.items()])

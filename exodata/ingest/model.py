@@ -9,8 +9,8 @@ the annotator and the table builder can be written and tested apart:
   the span of seed text it came from, which becomes the ``provenance`` table.
 
 Types that cross process boundaries (``Value``, ``Author``, ``Affiliation``, ``Record``) avoid ``slots``: they
-unpickle several times faster as named tuples and plain dataclasses.  Nothing here imports anything heavy: the module is part of ``import exodata``'s closure only through
-the build, but it stays dependency-free on purpose.
+unpickle faster as named tuples and plain dataclasses.  Nothing here imports anything heavy: the module is part
+of ``import exodata``'s closure only through the build, but it stays dependency-free on purpose.
 """
 
 from __future__ import annotations
@@ -46,11 +46,15 @@ RAW_FIELDS = (
 
 
 class Located(NamedTuple):
-    """A value as written in the seed: ``seed_text[start:end] == text``.
+    """A value as written in a source text: ``source[start:end] == text``.
+
+    The source is the seed text for what readers find, and a value's own text for the parts the composite
+    parsers split it into (``exodata/ingest/normalise/citations.py``), which the normaliser shifts by the
+    value's start: one span type for both.
 
     ``decoded`` holds the value when the format encodes it (LaTeX accents in BibTeX, XML entities); the
     span still points at the characters as written.  A named tuple: readers make dozens per record, and a
-    tuple is built almost three times faster than a frozen dataclass (same fields, same repr).
+    tuple is built faster than a frozen dataclass (same fields, same repr; docs/benchmarks.md).
     """
 
     text: str
@@ -111,6 +115,41 @@ class RawAuthor:
     affiliations: list[int] = field(default_factory=list)
 
 
+class RawTerm(NamedTuple):
+    """A controlled term as the record writes it: a publication type, or a MeSH descriptor or qualifier.
+
+    ``name`` is the term as written; ``id`` its identifier when the record gives one (the ``UI`` attribute of
+    PubMed XML); ``major`` whether the record marks it a major topic (``MajorTopicYN="Y"``, or the ``*`` of a
+    MEDLINE heading); ``written`` the span of everything that says so (the ``*`` and the name in MEDLINE, the
+    whole element with its attributes in XML), or None when that is the name's own span.
+    """
+
+    name: Located
+    id: Located | None = None
+    major: bool = False
+    written: tuple[int, int] | None = None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """The span of the term as written, marks and attributes included."""
+        return self.written if self.written is not None else (self.name.start, self.name.end)
+
+
+@dataclass(slots=True)
+class RawHeading:
+    """One MeSH heading as the record writes it.
+
+    ``written`` is the whole heading (the value of a MEDLINE ``MH`` line, ``*`` and ``/`` included; the content
+    of a PubMed XML ``MeshHeading``).  A reader that sees the structure (XML) gives the ``descriptor`` and its
+    ``qualifiers`` as terms; a MEDLINE reader gives only ``written``, which the normaliser splits at ``/`` and
+    reads the ``*`` marks of.
+    """
+
+    written: Located
+    descriptor: RawTerm | None = None
+    qualifiers: list[RawTerm] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class RawRecord:
     """What a reader found in one record of a seed, every value a :class:`Located` slice of the text.
@@ -129,6 +168,10 @@ class RawRecord:
     affiliations: list[Located] = field(default_factory=list)
     keywords: list[Located] = field(default_factory=list)
     funders: list[Located] = field(default_factory=list)
+    #: The record's own publication types (MEDLINE ``PT``, PubMed XML ``PublicationType``, WPRIM "Publication
+    #: Type:") and its indexers' MeSH headings (MEDLINE ``MH``, PubMed XML ``MeshHeading``), in record order.
+    publication_types: list[RawTerm] = field(default_factory=list)
+    subject_headings: list[RawHeading] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     quarantine: str | None = None
 
@@ -144,7 +187,7 @@ class Value(NamedTuple):
     """A normalised value and the span of seed text it was taken from.
 
     A named tuple (not a slotted dataclass) because compiled records cross process boundaries by pickle, and
-    tuples unpickle several times faster: with ``--jobs`` this is on the build's serial path.
+    tuples unpickle faster: with ``--jobs`` this is on the build's serial path.
     """
 
     value: Any
@@ -172,6 +215,33 @@ class Affiliation:
     end: int
 
 
+class PublicationType(NamedTuple):
+    """A publication type as the record gives it (cleaned), its MeSH id when given, and their seed spans."""
+
+    position: int
+    name: str
+    mesh_id: str | None
+    start: int
+    end: int
+    id_span: tuple[int, int] | None = None
+
+
+class SubjectHeading(NamedTuple):
+    """A MeSH heading, cleaned: the descriptor and its id, the major-topic marks, the qualifiers (with their
+    ids when given), and the seed span of each value (``spans``: column → (start, end), for each column that
+    holds a value; an empty list has none)."""
+
+    position: int
+    descriptor: str
+    descriptor_id: str | None
+    major: bool
+    descriptor_major: bool
+    qualifiers: list[str]
+    qualifier_ids: list[str]
+    major_qualifiers: list[str]
+    spans: dict[str, tuple[int, int]]
+
+
 @dataclass
 class Record:
     """A normalised record: clean values for the publication columns and the child tables."""
@@ -183,6 +253,8 @@ class Record:
     affiliations: list[Affiliation] = field(default_factory=list)
     keywords: list[Value] = field(default_factory=list)
     funders: list[Value] = field(default_factory=list)
+    publication_types: list[PublicationType] = field(default_factory=list)
+    subject_headings: list[SubjectHeading] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     #: Concept mentions (``exodata.ingest.vocabulary.Mention``) and vesicle quantities found in this record's own
     #: normalised values: offsets refer to those strings, which are exactly what a merged publication keeps.

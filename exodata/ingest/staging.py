@@ -16,13 +16,12 @@ values and list items it has).
 from __future__ import annotations
 
 from functools import cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pathlib import Path
-
+from exodata.corpus.keys import local_id, match_keys
 from exodata.ingest import formats
 from exodata.ingest.compile import SeedResult, compile_file
-from exodata.corpus.keys import local_id, match_keys
 from exodata.ingest.extractors import EXTRACTORS, columns_of
 from exodata.ingest.model import Record
 from exodata.metadata import TABLES
@@ -93,7 +92,7 @@ class _Columns:
 
     A column given one value per call (the publication id, the source record: the same on every row of a
     record) is kept once per call with the call's row count and repeated when the frame is made (see
-    :meth:`frame`): repeating such columns cell by cell in Python cost a third of staging.
+    :meth:`frame`): repeating such columns cell by cell in Python was a large share of staging.
     """
 
     def __init__(self, name: str, spilled: bool = False) -> None:
@@ -123,7 +122,7 @@ class _Columns:
 
         Columns given once per call are repeated by a pyarrow ``take`` (a polars ``gather`` plans a query each
         time); a seed file of one record makes ten frames, and building each column as its own Series made
-        them cost 6 ms a file, most of a small file's work (measured on 400 one-record RIS files).
+        them most of a small file's work (docs/benchmarks.md).
         """
         import polars as pl
 
@@ -162,7 +161,8 @@ def _string_list_columns(name: str) -> frozenset[str]:
 
 def _string_lists(cells: list[list[str]]):
     """A list-of-strings column from Python lists, built from its flat values and offsets with pyarrow: polars
-    builds a list column from Python lists one inner series at a time, 25 times slower (a record's match keys)."""
+    builds a list column from Python lists one inner series at a time, many times slower (a record's match
+    keys; docs/benchmarks.md)."""
     import itertools
 
     import pyarrow as pa
@@ -241,8 +241,8 @@ def stage_job(job: tuple[str, str, int, str | None]) -> dict[str, pl.DataFrame |
 def number_sources(staged: dict[str, pl.DataFrame], number: int) -> dict[str, pl.DataFrame]:
     """Add :data:`SOURCE_NUMBER` to every staged frame of file ``number``.
 
-    Eager Series arithmetic and ``hstack``, not ``with_columns``: each polars query is planned, 0.04 ms a
-    frame, and a one-record seed file has ten frames."""
+    Eager Series arithmetic and ``hstack``, not ``with_columns``: each polars query is planned, which costs
+    more than the arithmetic on a small frame, and a one-record seed file has ten frames."""
     base = number << 32
     return {name: frame.hstack([(frame.get_column("record" if name == "records" else "src_record") + base)
                                 .alias(SOURCE_NUMBER)])

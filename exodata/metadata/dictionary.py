@@ -38,9 +38,8 @@ def table_section(table: Table) -> str:
         lines.append(f"Rule ({rule.name}): {rule.description}")
     lines += ["", "| column | type | null | constraints | description |", "|---|---|---|---|---|"]
     for f in table.fields:
-        description = f.description.replace("|", "\\|")
-        if f.example:
-            description += f" Example: `{f.example}`."
+        description = f.description + (f" Example: `{f.example}`." if f.example else "")
+        description = description.replace("|", "\\|")  # a list's example is written as in CSV: a|b
         constraints = _constraints(f).replace("|", "\\|")
         lines.append(f"| `{f.name}` | {f.type} | {'no' if f.required else 'yes'} | {constraints} | {description} |")
     return "\n".join(lines)
@@ -51,7 +50,8 @@ def data_dictionary() -> str:
     head = [
         "# exodata data dictionary",
         "",
-        "<!-- Generated from exodata/metadata/tables.py by `exodata dictionary --out docs/data-dictionary.md`; do not edit by hand. -->",
+        "<!-- Generated from exodata/metadata/tables.py by `exodata dictionary --out docs/data-dictionary.md`; "
+        "do not edit by hand. -->",
         "",
         "Every table ships as `data/<table>.parquet` (typed; what `exodata.load()` reads) and `data/<table>.csv` "
         "(the interchange copy; list columns joined with `|`). Nulls are real nulls (empty cells in CSV).",

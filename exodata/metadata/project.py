@@ -74,7 +74,8 @@ def project() -> Project:
     releases = tuple(Release(version=r["version"], date=r["date"], doi=r.get("doi") or None)
                      for r in raw.get("releases", []))
     found = Project(
-        name=_text(raw, "name"), distribution=_text(raw, "distribution"), title=_text(raw, "title"), short_title=_text(raw, "short_title"),
+        name=_text(raw, "name"), distribution=_text(raw, "distribution"), title=_text(raw, "title"),
+        short_title=_text(raw, "short_title"),
         description=" ".join(_text(raw, "description").split()), keywords=tuple(raw.get("keywords", [])),
         repository=_text(raw, "repository"), creators=tuple(raw.get("creators", [])),
         licenses=dict(raw.get("licenses", {})), sources=tuple(raw.get("sources", [])),

@@ -16,15 +16,20 @@ from exodata.metadata.vocabularies import ISO_639_1, ISO_3166_1_ALPHA_2
 DOI_PATTERN = r"^10\.\d{4,9}/[^\sA-Z]+$"
 PMCID_PATTERN = r"^PMC\d+$"
 CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
-CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+#: The concept categories, declared here only (the vocabulary has one TOML file per category, see
+#: ``exodata/ingest/vocabulary/concepts.py``): what a publication is about, then (0.6) what a study did.
+TOPIC_CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
+METHOD_CATEGORIES = ("species", "isolation_method", "characterization_method", "ev_marker", "route", "study_design")
+CATEGORIES = TOPIC_CATEGORIES + METHOD_CATEGORIES
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
 #: The publication text fields the annotator reads (with the keywords) and mentions point into.
 ANNOTATED_FIELDS = MENTION_FIELDS[:3]
 #: The fields vesicle quantities are read from (a vernacular title states none in English).
 QUANTITY_FIELDS = ("title", "abstract")
 #: What a vesicle quantity measures, and the units it is normalised to.
-QUANTITY_KINDS = ("diameter", "size", "radius", "dose")
-QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg")
+#: ("size" is no longer produced since 0.6: every stated vesicle size is a diameter; kept so older packages validate.)
+QUANTITY_KINDS = ("diameter", "size", "radius", "dose", "particle_concentration")
+QUANTITY_UNITS = ("nm", "µm", "µg", "mg", "µg/kg", "mg/kg", "particles", "particles/mL")
 STATUSES = ("compiled", "duplicate", "quarantined")
 #: The publication years the package accepts, and the normalisers take for a year: [first, last].
 YEAR_RANGE = (1800, 2100)
@@ -231,6 +236,77 @@ FUNDERS = _declare(Table(
     rules=(_no_trailing_separator("name"),),
 ))
 
+#: A MeSH descriptor's unique id (publication types are descriptors too) and a MeSH qualifier's.
+MESH_DESCRIPTOR_ID_PATTERN = r"^D\d{6,9}$"
+MESH_QUALIFIER_ID_PATTERN = r"^Q\d{6,9}$"
+
+
+def _list_length(name: str):
+    return _col(name).list.len()
+
+
+PUBLICATION_TYPES = _declare(Table(
+    name="publication_types",
+    title="Publication types",
+    description="The record's own publication types, as given (MEDLINE `PT`, PubMed XML `PublicationType`, "
+                "a WPRIM page's \"Publication Type:\"), in record order.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        _position("publication type"),
+        Field("publication_type", "string", "The publication type as the record gives it.", required=True,
+              example="Journal Article"),
+        Field("mesh_id", "string", "Its MeSH descriptor id when the record gives one (PubMed XML `UI`), else null.",
+              pattern=MESH_DESCRIPTOR_ID_PATTERN, example="D016428"),
+    ),
+))
+
+SUBJECT_HEADINGS = _declare(Table(
+    name="subject_headings",
+    title="Subject headings",
+    description="The MeSH headings the record's indexers gave (MEDLINE `MH`, PubMed XML `MeshHeading`), in "
+                "record order: a descriptor, its qualifiers and which of them are major topics. Not annotated: "
+                "no mention points into them.",
+    kind=Kind.CHILD_LIST,
+    traced=True,
+    primary_key=("publication_id", "position"),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        _position("heading"),
+        Field("descriptor", "string", "The MeSH descriptor, as written (without MEDLINE's `*`).", required=True,
+              example="Mesenchymal Stem Cells"),
+        Field("descriptor_id", "string", "The descriptor's MeSH id when the record gives one (PubMed XML `UI`); "
+              "null for MEDLINE, which gives none.", pattern=MESH_DESCRIPTOR_ID_PATTERN, example="D059630"),
+        Field("major", "boolean", "Whether the heading is a major topic of the work: the descriptor or any of its "
+              "qualifiers is starred (MEDLINE) or has `MajorTopicYN=\"Y\"` (XML).", required=True),
+        Field("descriptor_major", "boolean", "Whether the descriptor itself is marked a major topic.",
+              required=True),
+        Field("qualifiers", "list", "The qualifiers (subheadings), as written, in record order; empty when none.",
+              required=True, example="metabolism|transplantation"),
+        Field("qualifier_ids", "list", "The qualifiers' MeSH ids in the order of `qualifiers` when the record gives "
+              "them all (PubMed XML `UI`); empty otherwise (MEDLINE gives none).", required=True,
+              item_pattern=MESH_QUALIFIER_ID_PATTERN, example="Q000378|Q000637"),
+        Field("major_qualifiers", "list", "The qualifiers marked a major topic, in the order of `qualifiers`.",
+              required=True, example="transplantation"),
+    ),
+    rules=(
+        Rule("major when any mark", "`major` is true exactly when `descriptor_major` is or `major_qualifiers` is "
+             "not empty.", ("major", "descriptor_major", "major_qualifiers"),
+             lambda: _col("major") == (_col("descriptor_major") | (_list_length("major_qualifiers") > 0))),
+        Rule("major qualifiers among qualifiers", "Every item of `major_qualifiers` is one of `qualifiers`.",
+             ("qualifiers", "major_qualifiers"),
+             lambda: _col("major_qualifiers").list.set_difference(_col("qualifiers")).list.len() == 0),
+        Rule("one id a qualifier", "`qualifier_ids` is empty or has one id for each of `qualifiers`.",
+             ("qualifiers", "qualifier_ids"),
+             lambda: (_list_length("qualifier_ids") == 0)
+             | (_list_length("qualifier_ids") == _list_length("qualifiers"))),
+    ),
+))
+
 SEED_RECORDS = _declare(Table(
     name="seed_records",
     title="Seed records",
@@ -337,6 +413,9 @@ CONCEPTS = _declare(Table(
         Field("xrefs", "list", "Cross-references to other ontologies (CURIEs).", required=True,
               item_pattern=CURIE_PATTERN),
         Field("note", "string", "Why an `EXO:` id, or another curation note."),
+        Field("msc_source", "string", "The source of mesenchymal stem cells this concept names (a tissue such as "
+              "bone marrow, or a cell derived from one such as BMSCs), as one name shared by the tissue and its "
+              "cells; null when it names none.", example="bone marrow"),
     ),
 ))
 
@@ -393,13 +472,16 @@ PUBLICATION_CONCEPTS = _declare(Table(
 VESICLE_QUANTITIES = _declare(Table(
     name="vesicle_quantities",
     title="Vesicle quantities",
-    description="Quantities stated about the vesicles (such as a diameter of 50-200 nm), with provenance.",
+    description="Quantities stated about the vesicles (a diameter of 50-200 nm, a dose of 100 µg or 1 × 10^10 "
+                "particles, a concentration of 2 × 10^11 particles/mL), with provenance.",
     kind=Kind.PER_FIELD,
     primary_key=("publication_id", "field", "start"),
     foreign_keys=(_to_publications(),),
     fields=(
         _publication_id(),
-        Field("quantity", "string", "What is measured.", required=True, enum=QUANTITY_KINDS, example="diameter"),
+        Field("quantity", "string", "What is measured: the vesicles' diameter (or radius), a dose (mass, mass per kg "
+              "or particle count) or a particle concentration.", required=True, enum=QUANTITY_KINDS,
+              example="diameter"),
         Field("value_min", "number", "Lower end of the stated range (the value itself when a single value).",
               required=True),
         Field("value_max", "number", "Upper end of the stated range.", required=True),

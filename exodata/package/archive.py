@@ -16,9 +16,9 @@ import zipfile
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
 
+from exodata.package.layout import DATA, DESCRIPTOR, SCHEMAS
 from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
 
-DESCRIPTOR = "datapackage.json"
 #: The argument that names the installed package rather than a path.
 INSTALLED = "installed"
 #: Bounds for extracting an archive: members listed, and bytes written for the members a diff reads.
@@ -130,8 +130,9 @@ def _from_git(revision: str, stack: ExitStack) -> Path | None:
     if known.returncode != 0:
         return None
     into = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="exodata-diff-")))
-    archive = subprocess.run(["git", "archive", "--format=tar", known.stdout.strip(), "--", DESCRIPTOR, "data",
-                              "schemas"], capture_output=True)
+    # the tables and their descriptor: what a diff compares (older packages have no dataset card)
+    archive = subprocess.run(["git", "archive", "--format=tar", known.stdout.strip(), "--", DESCRIPTOR, DATA, SCHEMAS],
+                             capture_output=True)
     if archive.returncode != 0:
         raise DiffInputError(f"{revision}: git holds no package at that revision ({archive.stderr.decode().strip()})")
     import io

@@ -140,8 +140,8 @@ def strictly_increasing(frame: pl.DataFrame, key: list[str]) -> bool:
     """Whether every row's ``key`` is greater than the previous row's (nulls first): then no key occurs twice.
 
     A build's tables come sorted by their key, so this one pass over neighbouring rows usually proves the key
-    unique, for about a third of the cost of hashing every key (measured on 900k provenance rows: 0.12 s
-    against 0.27 s).  Any order works for the proof; when it fails the caller does the full check.
+    unique, for less than half the cost of hashing every key (docs/benchmarks.md).  Any order works for the
+    proof; when it fails the caller does the full check.
     """
     import polars as pl
 
@@ -223,8 +223,8 @@ class TableChecker:
         from concurrent.futures import ThreadPoolExecutor
 
         # the schema check runs beside the key and offset checks: in a build the checker is the longest of the
-        # three things done at once (assembling the next part, checking this one, writing it), and polars and
-        # pyarrow release the GIL (measured at 100k records: 10.1 s of the corpus-wide 15.7 s were checks)
+        # three things done at once (assembling the next part, checking this one, writing it: docs/benchmarks.md),
+        # and polars and pyarrow release the GIL
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exodata-check") as pool:
             schema = pool.submit(check_schema, name, frame)
             relations = self.foreign_key_issues(name, frame)
@@ -371,9 +371,9 @@ class TableChecker:
 def warm_up() -> None:
     """Import pandera and pyarrow's Parquet writer and validate an empty frame of every table once.
 
-    pandera's first validations in a process cost about 0.4 s (imports, backend registration); a build runs
-    this in a thread while worker processes compile the seeds and this process waits, so that the first tables
-    are not checked slowly later (measured at 10k records: the publications check 0.38 -> 0.04 s).
+    pandera's first validations in a process are slow (imports, backend registration); a build runs this in a
+    thread while worker processes compile the seeds and this process waits, so that the first tables are not
+    checked slowly later (docs/benchmarks.md).
     """
     import polars as pl
     import pyarrow.parquet  # noqa: F401 - the writer's import, made here for the same reason

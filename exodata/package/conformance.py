@@ -17,9 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exodata.metadata import LIST_DELIMITER, TABLES, Table
+from exodata.metadata import TABLES, Table
 from exodata.metadata.tables import OFFSET_TARGETS
 from exodata.package.checks import Problem, row_key
+from exodata.package.layout import split_list
 
 if TYPE_CHECKING:
     import polars as pl
@@ -141,7 +142,7 @@ def _typed(frame: pl.DataFrame, table: Table, columns: list[str], source: str) -
             continue
         if target == pl.List(pl.String) and column.dtype == pl.String:
             # the CSV copy's spelling of a list: items joined with the delimiter, an empty cell for none
-            cast = column.str.split(LIST_DELIMITER).fill_null(pl.lit([], dtype=target))
+            cast = split_list(column)
         elif target == pl.Boolean and column.dtype == pl.String:
             cast = column.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
                                                            return_dtype=pl.Boolean)

@@ -22,15 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from exodata.package.archive import DiffInputError, open_package
+from exodata.package.layout import PARQUET_KEY
 from exodata.package.loading import read_descriptor, safe_path
 from exodata.package.row_diff import RowDiff, RowDiffError, compare_rows
 from exodata.package.schema_diff import Change, compare_metadata, compare_resource, compare_schema
 from exodata.package.versions import Bump, check_version, required_version, strongest
 
 __all__ = ["DiffInputError", "check_version", "diff_packages", "required_version"]
-
-_PARQUET_KEY = "exodata:parquet"
-
 
 @dataclass
 class Side:
@@ -67,11 +65,11 @@ class Side:
         return loaded
 
     def parquet(self, name: str) -> Path:
-        entry = self.resources[name].get(_PARQUET_KEY)
+        entry = self.resources[name].get(PARQUET_KEY)
         try:
             path = safe_path(self.directory, entry.get("path") if isinstance(entry, dict) else None)
         except ValueError as error:
-            raise DiffInputError(f"{self.label}: table {name!r} has no usable '{_PARQUET_KEY}' path ({error}); "
+            raise DiffInputError(f"{self.label}: table {name!r} has no usable '{PARQUET_KEY}' path ({error}); "
                                  "check the package with `exodata validate`") from None
         if not path.is_file():
             raise DiffInputError(f"{self.label}: {entry['path']} of table {name!r} is missing; rebuild the "

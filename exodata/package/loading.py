@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from exodata.errors import PackageNotFoundError
+from exodata.package.layout import DESCRIPTOR as _DESCRIPTOR
+from exodata.package.layout import PARQUET_KEY as _PARQUET_KEY
 
 Backend = Literal["polars", "pandas", "arrow"]
-_DESCRIPTOR = "datapackage.json"
-_PARQUET_KEY = "exodata:parquet"
 
 
 def _installed_package() -> Path | None:

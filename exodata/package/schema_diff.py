@@ -31,6 +31,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from exodata.package.layout import BUILD_KEY, PARQUET_KEY
 from exodata.package.versions import Bump
 
 LEVEL_OF_KIND: dict[str, Bump] = {
@@ -46,7 +47,7 @@ TYPE_PROPERTIES = ("type", "format", "itemType")
 SCHEMA_DEFAULTS: dict[str, Any] = {"missingValues": [""]}
 FIELD_DEFAULTS: dict[str, Any] = {"format": "default", "type": "any"}
 #: Package properties that are derived from the data or the build, or compared elsewhere.
-IGNORED_PACKAGE_PROPERTIES = frozenset({"$schema", "resources", "version", "created", "exodata:build"})
+IGNORED_PACKAGE_PROPERTIES = frozenset({"$schema", "resources", "version", "created", BUILD_KEY})
 #: Resource properties that say how the CSV copy is read (a consumer reading the file breaks when they change).
 RESOURCE_FILE_PROPERTIES = ("format", "mediatype", "encoding")
 _LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength")
@@ -251,8 +252,8 @@ def compare_resource(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         if prop in old and prop in new and old[prop] != new[prop]:
             changes.append(Change("changed", f"CSV {prop} {show(old.get(prop))} → {show(new.get(prop))}"))
     for what, before, after in (("CSV", old.get("path"), new.get("path")),
-                                ("Parquet", (old.get("exodata:parquet") or {}).get("path"),
-                                 (new.get("exodata:parquet") or {}).get("path"))):
+                                ("Parquet", (old.get(PARQUET_KEY) or {}).get("path"),
+                                 (new.get(PARQUET_KEY) or {}).get("path"))):
         if before != after:
             changes.append(Change("relocated", f"{what} file moved {show(before)} → {show(after)}"))
     return changes

@@ -14,15 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
-from exodata.package.checks import Problem, check_tables
-from exodata.package.writing import DESCRIPTOR, PARQUET_KEY, sha256_of
-from exodata.metadata import LIST_DELIMITER, TABLES
-from exodata.metadata.arrow import polars_schema
+from exodata.metadata import TABLES
 from exodata.metadata.frictionless import table_schema
+from exodata.package.checks import Problem, check_tables
+from exodata.package.layout import DESCRIPTOR, PARQUET_KEY, SCHEMA_KEY, read_csv, table_paths
+from exodata.package.loading import PackageNotFoundError, package_dir, safe_path
+from exodata.package.writing import sha256_of
 
 
-def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, Any]) -> tuple[Path | None, list[Problem]]:
+def _check_file(directory: Path, table: str, relative: Any,
+                expected: dict[str, Any]) -> tuple[Path | None, list[Problem]]:
     try:
         path = safe_path(directory, relative)
     except ValueError as error:
@@ -40,19 +41,6 @@ def _check_file(directory: Path, table: str, relative: Any, expected: dict[str, 
                               message=f"hash is {digest}; the descriptor says {expected.get('hash')} "
                                     "(the file was changed after the build)"))
     return path, issues
-
-
-def read_csv_copy(path: Path, table_name: str):
-    """Read a CSV copy with the declared dtypes (list columns split on the delimiter; empty → [])."""
-    import polars as pl
-
-    table = TABLES[table_name]
-    dtypes = polars_schema(table)
-    raw = {name: (pl.String if f.type == "list" else dtypes[name]) for name, f in ((f.name, f) for f in table.fields)}
-    frame = pl.read_csv(path, schema=raw, infer_schema=False)
-    lists = [f.name for f in table.fields if f.type == "list"]
-    return frame.with_columns(
-        pl.col(name).str.split(LIST_DELIMITER).fill_null(pl.lit([], dtype=pl.List(pl.String))) for name in lists)
 
 
 def validate_package(path: str | Path | None = None) -> list[Problem]:
@@ -74,33 +62,38 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
     resources = {}
     for position, resource in enumerate(listed):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR, message=f"resource {position} is not an object with a name"))
+            issues.append(Problem(table="-", rule="descriptor", file=DESCRIPTOR,
+                                  message=f"resource {position} is not an object with a name"))
             continue
-        for key in (PARQUET_KEY, "exodata:schema"):
+        for key in (PARQUET_KEY, SCHEMA_KEY):
             if not isinstance(resource.get(key, {}), dict):
-                issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR, message=f"'{key}' is not an object"))
+                issues.append(Problem(table=resource["name"], rule="descriptor", file=DESCRIPTOR,
+                                      message=f"'{key}' is not an object"))
                 resource = {**resource, key: {}}
         resources[resource["name"]] = resource
     for name in sorted(set(resources) - set(TABLES)):
-        issues.append(Problem(table=str(name), rule="descriptor", file=DESCRIPTOR, message="unknown table in the descriptor"))
+        issues.append(Problem(table=str(name), rule="descriptor", file=DESCRIPTOR,
+                              message="unknown table in the descriptor"))
     frames: dict[str, pl.DataFrame] = {}
     for name, table in TABLES.items():
         resource = resources.get(name)
         if resource is None:
-            issues.append(Problem(table=name, rule="descriptor", file=DESCRIPTOR, message="table is missing from the descriptor"))
+            issues.append(Problem(table=name, rule="descriptor", file=DESCRIPTOR,
+                                  message="table is missing from the descriptor"))
             continue
         csv_path, found = _check_file(directory, name, resource.get("path"), resource)
         issues += found
         parquet = resource.get(PARQUET_KEY) or {}
         parquet_path, found = _check_file(directory, name, parquet.get("path"), parquet)
         issues += found
-        schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get("exodata:schema") or {})
+        schema_path, found = _check_file(directory, name, resource.get("schema"), resource.get(SCHEMA_KEY) or {})
         issues += found
         if schema_path is not None:
             try:
                 declared = json.loads(schema_path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
-                issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"), message=f"is not JSON: {error}"))
+                issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"),
+                                      message=f"is not JSON: {error}"))
             else:
                 if declared != table_schema(table):
                     issues.append(Problem(table=name, rule="schema file", file=resource.get("schema"),
@@ -110,29 +103,33 @@ def validate_package(path: str | Path | None = None) -> list[Problem]:
         try:
             frames[name] = pl.read_parquet(parquet_path)
         except Exception as error:
-            issues.append(Problem(table=name, rule="type", file=parquet.get("path"), message=f"unreadable Parquet: {error}"))
+            issues.append(Problem(table=name, rule="type", file=parquet.get("path"),
+                                  message=f"unreadable Parquet: {error}"))
             continue
         if csv_path is not None:
             issues += _compare_copies(name, frames[name], csv_path, resource.get("path"))
     if len(frames) == len(TABLES):
         for issue in check_tables(frames):
-            issues.append(issue if issue.file else replace(issue, file=f"data/{issue.table}.parquet"))
+            issues.append(issue if issue.file else replace(issue, file=table_paths(issue.table)[1]))
     return issues
 
 
 def _compare_copies(name: str, parquet_frame, csv_path: Path, relative: str) -> list[Problem]:
     try:
-        csv_frame = read_csv_copy(csv_path, name)
+        csv_frame = read_csv(csv_path, TABLES[name])
     except Exception as error:
         return [Problem(table=name, rule="copies agree", file=relative, message=f"unreadable CSV: {error}")]
     if csv_frame.columns != parquet_frame.columns:
-        return [Problem(table=name, rule="copies agree", file=relative, message=f"columns {csv_frame.columns} differ from the Parquet copy")]
+        return [Problem(table=name, rule="copies agree", file=relative,
+                        message=f"columns {csv_frame.columns} differ from the Parquet copy")]
     if csv_frame.height != parquet_frame.height:
         return [Problem(table=name, rule="copies agree", file=relative,
                         message=f"{csv_frame.height} rows, the Parquet copy has {parquet_frame.height}")]
     try:
         if not csv_frame.equals(parquet_frame.cast(csv_frame.schema, strict=False), null_equal=True):
-            return [Problem(table=name, rule="copies agree", file=relative, message="rows differ from the Parquet copy")]
+            return [Problem(table=name, rule="copies agree", file=relative,
+                            message="rows differ from the Parquet copy")]
     except Exception as error:
-        return [Problem(table=name, rule="copies agree", file=relative, message=f"cannot be compared with the Parquet copy: {error}")]
+        return [Problem(table=name, rule="copies agree", file=relative,
+                        message=f"cannot be compared with the Parquet copy: {error}")]
     return []

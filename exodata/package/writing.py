@@ -1,18 +1,15 @@
 """Write a built package: deterministic bytes, hashes in the descriptor, and an atomic swap into place.
 
-Layout written into the output directory (see ``shared/design/data-model.md``)::
-
-    datapackage.json       Frictionless descriptor (v2); CSV resources, each with `exodata:parquet`
-    schemas/<table>.json   Table Schema per table (generated from exodata/metadata/tables.py)
-    data/<table>.csv       interchange copy (what every Frictionless tool reads)
-    data/<table>.parquet   typed copy (what exodata.load() reads)
+The layout written into the output directory, and the CSV spelling, are those of :mod:`exodata.package.layout`
+(see also ``shared/design/data-model.md``).
 
 Determinism: rows sorted by primary key, fixed Parquet settings (row groups of :data:`ROW_GROUP_ROWS`, zstd
 level, page size, statistics), CSV from polars with fixed options, JSON with fixed formatting, no wall-clock time (the
 ``created`` property appears only when ``SOURCE_DATE_EPOCH`` is set, and then says that instant).
 
 Atomicity: the tables are validated first, then written into a staging directory beside the target; only then are the
-three entries (``data/``, ``schemas/``, ``datapackage.json``) swapped in by renames, the descriptor last.
+entries (``data/``, ``schemas/``, the dataset card ``DATASET.md``, ``datapackage.json``) swapped in by renames, the
+descriptor last.
 A failure before the swap leaves the previous package untouched; a failure during it rolls back.
 """
 
@@ -24,21 +21,28 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
-from exodata.metadata import LIST_DELIMITER, TABLES, Table
+from exodata.metadata import TABLES, Table
 from exodata.metadata.arrow import arrow_schema, polars_schema
 from exodata.metadata.frictionless import table_schema
 from exodata.metadata.order import sort_by_key
+from exodata.package.layout import (
+    DATA,
+    DESCRIPTOR,
+    PACKAGE_ENTRIES,
+    PARQUET_KEY,
+    ROWS_KEY,
+    SCHEMA_KEY,
+    SCHEMAS,
+    table_paths,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     import polars as pl
     import pyarrow.parquet as pq
 
-DESCRIPTOR = "datapackage.json"
-PACKAGE_ENTRIES = ("data", "schemas", DESCRIPTOR)
-PARQUET_KEY = "exodata:parquet"
-ROWS_KEY = "exodata:rows"
 PARQUET_SETTINGS = {
     "compression": "zstd",
     "compression_level": 3,
@@ -60,20 +64,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_csv(frame: pl.DataFrame, table: Table, target: Path | BinaryIO, *, include_header: bool = True) -> None:
-    """Write ``frame`` as CSV rows to a path or an open binary file (appending parts: header on the first only)."""
-    import polars as pl
-
-    lists = [f.name for f in table.fields if f.type == "list"]
-    # an empty list is an empty (null) cell: Table Schema has no other spelling for it
-    flat = frame.with_columns(
-        pl.when(pl.col(name).list.len() > 0).then(pl.col(name).list.join(LIST_DELIMITER)).alias(name)
-        for name in lists
-    ) if lists else frame
-    flat.write_csv(target, include_header=include_header, separator=",", line_terminator="\n",
-                   quote_style="necessary", null_value="")
 
 
 #: Rows per Parquet row group at most: the Arrow copy of one row group at a time is what writing a table costs
@@ -102,7 +92,7 @@ def created_timestamp() -> str | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
         return None
-    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -113,8 +103,8 @@ def _file_entry(root: Path, relative: str) -> dict[str, Any]:
 
 class HashingFile:
     """A binary file that hashes what is written to it: a CSV's sha256 is then known when it is closed, instead
-    of reading the whole file again (813 MB of CSV at 100k records, about a second of hashing at the end of
-    a build, now spread over the writing)."""
+    of reading the whole file again at the end of a build (the CSV copies are most of a package's bytes), so
+    the hashing is spread over the writing."""
 
     def __init__(self, path: Path) -> None:
         self.raw = path.open("wb")
@@ -144,7 +134,7 @@ class TableFiles:
         import pyarrow.parquet as pq
 
         self.table, self.root, self.rows = table, root, 0
-        self.paths = (f"data/{table.name}.csv", f"data/{table.name}.parquet", f"schemas/{table.name}.json")
+        self.paths = table_paths(table.name)
         self.csv = HashingFile(root / self.paths[0])
         self.parquet = pq.ParquetWriter(root / self.paths[1], arrow_schema(table), **PARQUET_SETTINGS)
 
@@ -182,7 +172,7 @@ class TableFiles:
             "bytes": csv_entry["bytes"],
             "hash": csv_entry["hash"],
             "schema": schema_path,
-            "exodata:schema": {k: v for k, v in _file_entry(self.root, schema_path).items() if k != "path"},
+            SCHEMA_KEY: {k: v for k, v in _file_entry(self.root, schema_path).items() if k != "path"},
             PARQUET_KEY: {**_file_entry(self.root, parquet_path), "mediatype": "application/vnd.apache.parquet"},
             ROWS_KEY: self.rows,
         }
@@ -252,7 +242,7 @@ def foreign_files(out: Path) -> list[str]:
         except (ValueError, AttributeError, TypeError):
             pass  # an unreadable descriptor lists nothing: every file counts as foreign
     found = []
-    for folder in ("data", "schemas"):
+    for folder in (DATA, SCHEMAS):
         if (out / folder).is_dir():
             for path in sorted((out / folder).rglob("*")):
                 relative = path.relative_to(out).as_posix()
@@ -291,8 +281,8 @@ class PackageWriter:
         ensure_safe_output(self.out)
         self.out.mkdir(parents=True, exist_ok=True)
         _remove(self.staging)
-        (self.staging / "data").mkdir(parents=True)
-        (self.staging / "schemas").mkdir()
+        (self.staging / DATA).mkdir(parents=True)
+        (self.staging / SCHEMAS).mkdir()
         return self
 
     def write(self, frame: pl.DataFrame, name: str, *, sorted_by_key: bool = False) -> None:
@@ -320,6 +310,9 @@ class PackageWriter:
         with ThreadPoolExecutor(max_workers=2) as pool:
             resources = dict(zip(TABLES, pool.map(lambda name: self.open.pop(name).close(), list(TABLES))))
         descriptor = write_descriptor(self.staging, metadata, resources)
+        from exodata.release.card import write_card
+
+        write_card(self.staging)  # from the staged tables: the card swapped in describes the package beside it
         swap_into_place(self.staging, self.out)
         return descriptor
 
@@ -328,10 +321,3 @@ class PackageWriter:
             files.discard()
         _remove(self.staging)
 
-
-def write_package(frames: dict[str, pl.DataFrame], out: Path, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Write a complete set of (already validated) tables into ``out`` atomically (see :class:`PackageWriter`)."""
-    with PackageWriter(out) as writer:
-        for name in TABLES:
-            writer.write(frames[name], name)
-        return writer.commit(metadata)

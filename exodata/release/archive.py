@@ -1,10 +1,11 @@
 """The release files of one version: the data archive, the wheel and sdist, SHA256SUMS and the Zenodo metadata.
 
 ``exodata-data-X.Y.Z.zip`` holds one folder, ``exodata-data-X.Y.Z/``, with the package (descriptor, schemas,
-CSV and Parquet tables), the data dictionary, the dataset's README, the CHANGELOG, the licences and
-CITATION.cff.  It is byte-identical across runs: members in sorted order, each with the same timestamp
-(``SOURCE_DATE_EPOCH`` when set, else the release date), permissions and compression.  Unzipped, it is a
-package that ``exodata validate`` and ``frictionless validate`` accept.
+CSV and Parquet tables), the data dictionary, the dataset card as its README, the report (``report.html``,
+:mod:`exodata.report`), the CHANGELOG, the licences and CITATION.cff.  It is byte-identical across runs: members
+in sorted order, each with the same timestamp (``SOURCE_DATE_EPOCH`` when set, else the release date),
+permissions and compression.  Unzipped, it is a package that ``exodata validate`` and ``frictionless validate``
+accept.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def release_epoch(about: Project) -> int:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return int(os.environ["SOURCE_DATE_EPOCH"])
     day = dt.date.fromisoformat(about.release.date)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def package_members(package: Path) -> list[tuple[str, Path]]:
@@ -71,7 +72,7 @@ def package_members(package: Path) -> list[tuple[str, Path]]:
 
 def write_zip(path: Path, members: list[tuple[str, bytes]], epoch: int) -> None:
     """A zip whose bytes depend only on ``members`` and ``epoch`` (written to a temporary name, then renamed)."""
-    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.timezone.utc)  # zip has no date before 1980
+    moment = dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.UTC)  # zip has no date before 1980
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w") as archive:
@@ -85,7 +86,7 @@ def write_zip(path: Path, members: list[tuple[str, bytes]], epoch: int) -> None:
 
 
 def data_archive(package: Path, root: Path, out: Path, readme: str, dictionary: str,
-                 about: Project | None = None) -> Path:
+                 about: Project | None = None, report: str | None = None) -> Path:
     """Write ``exodata-data-X.Y.Z.zip`` into ``out`` and return its path."""
     about = about or project()
     folder = archive_name(about.version)
@@ -97,6 +98,8 @@ def data_archive(package: Path, root: Path, out: Path, readme: str, dictionary: 
         members.append((f"{folder}/{name}", source.read_bytes()))
     members.append((f"{folder}/README.md", readme.encode("utf-8")))
     members.append((f"{folder}/data-dictionary.md", dictionary.encode("utf-8")))
+    if report is not None:
+        members.append((f"{folder}/report.html", report.encode("utf-8")))
     target = out / f"{folder}.zip"
     write_zip(target, members, release_epoch(about))
     return target
@@ -146,13 +149,14 @@ def write_text(path: Path, text: str) -> None:
 
 
 def make_release(package: Path, root: Path, out: Path, *, readme: str, dictionary: str, zenodo: dict,
-                 distributions: bool = True, progress: Callable[[str], None] | None = None) -> ReleaseFiles:
+                 distributions: bool = True, progress: Callable[[str], None] | None = None,
+                 report: str | None = None) -> ReleaseFiles:
     """Write every release file of this version into ``out`` (created if needed)."""
     about = project()
     say = progress or (lambda text: None)
     out.mkdir(parents=True, exist_ok=True)
     say(f"writing {archive_name(about.version)}.zip")
-    archive = data_archive(package, root, out, readme, dictionary, about)
+    archive = data_archive(package, root, out, readme, dictionary, about, report)
     wheel = sdist = None
     if distributions:
         say("building the wheel and sdist")

@@ -45,8 +45,9 @@ def _dois_and_titles(path: Path, fmt: str) -> list[tuple[str, str]]:
     """(DOI, title) of every record in a file, read with the format's own library."""
     text = _text(path)
     if fmt == "medline":
-        from Bio import Medline
         import io
+
+        from Bio import Medline
 
         return [(r["LID"].removesuffix(" [doi]"), r["TI"].removesuffix(".")) for r in Medline.parse(io.StringIO(text))]
     if fmt == "ris":

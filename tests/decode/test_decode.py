@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import codecs
 import gzip
 import hashlib
@@ -12,7 +11,8 @@ import zipfile
 import pytest
 
 from exodata.ingest import decode as decode_module
-from exodata.ingest.decode import Decoded, decode, decode_file, detector_sample, repair_mojibake
+from exodata.ingest.compile import read_seed
+from exodata.ingest.decode import Decoded, decode, detector_sample, repair_mojibake
 
 ZH_ABSTRACT = (
     "间充质干细胞来源的外泌体是直径约50-200 nm的细胞外囊泡，携带miR-21等多种生物活性物质。"
@@ -101,7 +101,8 @@ def test_unicode_with_bom(encoding):
 
 def test_python_utf16_codec_output_with_bom():
     text = "TI  - Exosomes “MSC”\n"
-    assert_decodes(text.encode("utf-16"), text, "utf-16-le" if codecs.BOM_UTF16 == codecs.BOM_UTF16_LE else "utf-16-be", bom=True)
+    native = "utf-16-le" if codecs.BOM_UTF16 == codecs.BOM_UTF16_LE else "utf-16-be"
+    assert_decodes(text.encode("utf-16"), text, native, bom=True)
 
 
 def test_windows_1252_curly_quotes():
@@ -247,7 +248,8 @@ def test_correct_text_in_legacy_encodings_is_never_altered():
 # --- Refusals ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n", codecs.BOM_UTF8,
+                                  codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
 def test_empty_files(data):
     decoded = decode(data)
     assert decoded.text is None
@@ -299,31 +301,29 @@ def test_size_limit(monkeypatch):
     assert decode(b"x" * 1000).text == "x" * 1000
 
 
-def test_decode_file_refuses_a_huge_file_without_reading_it(tmp_path, monkeypatch):
+def test_a_huge_seed_is_refused_without_being_held(tmp_path, monkeypatch):
+    """Over the size limit, a seed is hashed block by block (its row names its sha256) but never read whole."""
     path = tmp_path / "huge.nbib"
     with open(path, "wb") as handle:
         handle.truncate(decode_module.MAX_SEED_BYTES + 1)  # sparse: costs no disk
 
-    def no_open(*args, **kwargs):
-        raise AssertionError("decode_file must not open an oversized file")
+    def no_read_bytes(*args, **kwargs):
+        raise AssertionError("read_seed must not read an oversized file whole")
 
-    monkeypatch.setattr(builtins, "open", no_open)
-    decoded = decode_file(path)
-    assert decoded.text is None and decoded.sha256 is None
-    assert f"{decode_module.MAX_SEED_BYTES + 1:,} bytes" in decoded.problem
-    assert "64 MiB" in decoded.problem
-
-
-def test_decode_file_reports_an_unreadable_file(tmp_path):
-    decoded = decode_file(tmp_path / "missing.ris")
-    assert decoded.text is None and decoded.sha256 is None
-    assert decoded.problem.startswith("cannot read the file")
+    monkeypatch.setattr(type(path), "read_bytes", no_read_bytes)
+    data, sha256, refused = read_seed(path)
+    assert data is None
+    assert sha256 == hashlib.sha256(b"\0" * (decode_module.MAX_SEED_BYTES + 1)).hexdigest()
+    assert f"{decode_module.MAX_SEED_BYTES + 1:,} bytes" in refused
+    assert "64 MiB" in refused
 
 
-def test_decode_file_reads_a_normal_file(tmp_path):
+def test_a_normal_seed_is_read_and_decoded(tmp_path):
     path = tmp_path / "a.ris"
     path.write_bytes(f"TY  - JOUR\r\nTI  - {ZH_ABSTRACT}\r\nER  - \r\n".encode("gb18030"))
-    decoded = decode_file(path)
+    data, sha256, refused = read_seed(path)
+    assert refused is None and data == path.read_bytes()
+    decoded = decode(data, sha256)
     assert decoded.encoding == "gb18030"
     assert decoded.text == f"TY  - JOUR\r\nTI  - {ZH_ABSTRACT}\r\nER  - \r\n"
     assert decoded.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -387,7 +387,7 @@ def test_seeds_decode_as_utf8_unchanged():
     from tests.conftest import SEEDS
 
     for path in sorted(SEEDS.iterdir()):
-        decoded = decode_file(path)
+        decoded = decode(path.read_bytes())
         assert decoded.problem is None, path
         assert decoded.encoding == "utf-8"
         assert decoded.text == path.read_bytes().decode("utf-8-sig")

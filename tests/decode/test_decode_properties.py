@@ -12,7 +12,7 @@ from exodata.ingest.decode import decode
 from .test_decode import reencoded
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.binary(max_size=2000))
 @example(b"\xef\xbb\xbf\xff")
 @example(b"\xff\xfe\x00\xd8")
@@ -35,10 +35,11 @@ def test_never_raises_and_text_reencodes_to_the_bytes(data):
 MANY_TO_ONE = {"big5", "cp950", "big5hkscs"}
 
 
-_printable = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from("\n\r\t ")
+_printable = (st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+              | st.sampled_from("\n\r\t "))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(_printable, min_size=1, max_size=300), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_unicode_text_comes_back(text, encoding):
     data = text.encode(encoding)
@@ -58,7 +59,7 @@ _ascii = st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from
 _non_ascii = st.builds(lambda high, low: chr(high << 8 | low), st.integers(0x01, 0xD7), st.integers(0x01, 0xFF))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.tuples(st.text(_ascii, min_size=2, max_size=6), _non_ascii), min_size=8, max_size=60),
        st.sampled_from(["utf-16-le", "utf-16-be"]))
 def test_utf16_without_bom_comes_back(pieces, encoding):
@@ -74,7 +75,7 @@ def test_utf16_without_bom_comes_back(pieces, encoding):
 _cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from("，。；：、 \n0123456789MSCexosome-")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.text(_cjk, min_size=40, max_size=400))
 def test_gb18030_text_round_trips(text):
     data = text.encode("gb18030")

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from exodata.ingest.model import RawRecord, Record
+from exodata.ingest.readers._locate import iter_located
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = REPO / "tests" / "data" / "pages"
@@ -46,6 +47,8 @@ def span_mismatches(text: str, raw: RawRecord) -> list[str]:
     located += [(f"affiliations[{i}]", v) for i, v in enumerate(raw.affiliations)]
     located += [(f"keywords[{i}]", v) for i, v in enumerate(raw.keywords)]
     located += [(f"funders[{i}]", v) for i, v in enumerate(raw.funders)]
+    located += [(label, v) for label, v in iter_located(raw)
+                if label.startswith(("publication_types", "subject_headings"))]
     problems = []
     for name, value in located:
         if not (0 <= value.start <= value.end <= len(text)) or text[value.start:value.end] != value.text:
@@ -65,6 +68,9 @@ def value_span_mismatches(text: str, record: Record) -> list[str]:
     spans += [(f"affiliations[{i}]", a.start, a.end) for i, a in enumerate(record.affiliations)]
     spans += [(f"keywords[{i}]", v.start, v.end) for i, v in enumerate(record.keywords)]
     spans += [(f"funders[{i}]", v.start, v.end) for i, v in enumerate(record.funders)]
+    spans += [(f"publication_types[{i}]", t.start, t.end) for i, t in enumerate(record.publication_types)]
+    spans += [(f"subject_headings[{i}].{column}", start, end) for i, h in enumerate(record.subject_headings)
+              for column, (start, end) in h.spans.items()]
     for name, start, end in spans:
         if not 0 <= start < end <= len(text):
             problems.append(f"{name}: span {start}:{end} is empty or outside the text")

@@ -25,7 +25,6 @@ from exodata.ingest.normalise import (
     split_author_name,
     split_pages,
     strip_trailing_separators,
-    year_of,
 )
 
 
@@ -43,7 +42,7 @@ def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("ab \n\t\r\x0b\x0c\x1c\x85\u00a0\u2000\u2009\u200a\u200b\u2028"
                                              "\u202f\u205f\u3000\ufeff\u0301e")), max_size=30) | st.text(max_size=30))
 def test_clean_text_collapses_every_unicode_space_run(raw):
@@ -165,12 +164,6 @@ def test_parse_published_line(line, publisher, year):
         assert line[piece.start:piece.end] == piece.text
 
 
-def test_year_of():
-    assert year_of("2022 Aug 13") == 2022
-    assert year_of("Hindawi Limited 2020-01-01") == 2020
-    assert year_of("vol 12345") is None and year_of(None) is None
-
-
 @pytest.mark.parametrize(("name", "code"), [
     ("English", "en"), ("Inglés", "en"), ("英文", "en"), ("eng", "en"), ("en", "en"),
     ("Chinese", "zh"), ("Chino", "zh"), ("中文", "zh"), ("chi", "zh"), ("zho", "zh"),
@@ -249,18 +242,34 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_normalisers_stay_fast_on_long_adversarial_text(text):
-    import time
+def test_normalisers_find_nothing_in_long_adversarial_text(text):
+    """Long runs a backtracking pattern would choke on are no citation, page range, identifier, country or
+    language; the cleaners still clean them.  (How long this takes is measured by
+    ``benchmarks/bench_hostile.py``, not asserted here.)"""
+    for function in (parse_citation_line, parse_published_line):
+        assert function(text) == {}, function.__name__
+    assert split_pages(text) == (None, None)
+    for function in (normalise_doi, doi_from_link, pmid_from_link, pmcid_from_link, country_in_text,
+                     language_code, country_code):
+        assert function(text) is None, function.__name__
+    assert clean_text(text) == " ".join(text.split())
+    family, given_name = split_author_name(text)
+    assert family is not None and family in text and (given_name is None or given_name in text)
 
-    started = time.perf_counter()
-    for function in (parse_citation_line, parse_published_line, split_pages, normalise_doi, doi_from_link,
-                     pmid_from_link, pmcid_from_link, country_in_text, split_author_name, language_code,
-                     country_code, clean_text):
-        function(text)
-    assert time.perf_counter() - started < 2.0
+
+@pytest.mark.parametrize("parse", [parse_citation_line, parse_published_line, split_pages])
+def test_composite_parsers_leave_text_over_their_bound_unparsed(parse):
+    """The bound that keeps the composite parsers' work linear in what they are given: a well-formed value
+    padded past MAX_COMPOSITE_CHARS is not parsed at all."""
+    from exodata.ingest.normalise.citations import MAX_COMPOSITE_CHARS
+
+    value = "2021;33(6):757-760" if parse is not split_pages else "757-760"
+    assert parse(value)[0] if parse is split_pages else parse(value)
+    padded = value + " " * (MAX_COMPOSITE_CHARS + 1 - len(value))
+    assert parse(padded) in ({}, (None, None))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.text(alphabet=st.sampled_from(list("aZB'- .1ÉéΑβ中ªǅ")), max_size=8) | st.text(max_size=8))
 def test_all_caps_words_as_defined(word):
     """The ASCII shortcut of _is_caps agrees with its definition over the letters of the word."""

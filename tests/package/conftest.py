@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from exodata.build import build
-from exodata.package.writing import DESCRIPTOR, PARQUET_KEY, dump_json, sha256_of
+from exodata.package.layout import DESCRIPTOR, PARQUET_KEY
+from exodata.package.writing import dump_json, sha256_of
 from tests.conftest import SEEDS
 
 

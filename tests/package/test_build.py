@@ -99,7 +99,8 @@ def test_invalid_tables_stop_the_write_and_leave_the_previous_package(tmp_path, 
     before = snapshot(out)
     problem = Problem(table="publications", column="doi", key="publication_id='x'", value="bad", message="fails")
     # the real pipeline, with one table's schema check made to fail
-    monkeypatch.setattr("exodata.package.checks.check_schema", lambda name, frame: [problem] if name == "publications" else [])
+    monkeypatch.setattr("exodata.package.checks.check_schema",
+                        lambda name, frame: [problem] if name == "publications" else [])
     with pytest.raises(BuildError) as raised:
         build(SEEDS, out)
     assert "publications" in str(raised.value) and "doi" in str(raised.value) and "'bad'" in str(raised.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandera.errors
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -159,7 +160,7 @@ def test_schema_returns_the_pandera_schema_a_build_enforces():
     schema = exodata.schema("publications")
     schema.validate(PUBLICATIONS)
     bad = PUBLICATIONS.with_columns(pl.lit("10.1/UPPER").alias("doi"))
-    with pytest.raises(Exception):
+    with pytest.raises(pandera.errors.SchemaError, match="10.1/UPPER"):
         schema.validate(bad)
     with pytest.raises(ValueError, match="exodata tables"):
         exodata.schema("publication")

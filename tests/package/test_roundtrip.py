@@ -6,10 +6,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exodata.package.writing import write_csv, write_parquet
 from exodata.metadata import TABLES
 from exodata.metadata.arrow import polars_schema
-from exodata.package.validate import read_csv_copy
+from exodata.package.layout import read_csv, write_csv
+from exodata.package.writing import write_parquet
 
 # trimmed, non-empty text without the list delimiter; any Unicode (CJK, NBSP inside, quotes, commas, newlines)
 text = st.text(min_size=1, max_size=40).map(str.strip).filter(lambda s: s != "" and "|" not in s)
@@ -44,10 +44,10 @@ def _round_trip(frame, name, directory):
     table = TABLES[name]
     write_csv(frame, table, directory / f"{name}.csv")
     write_parquet(frame, table, directory / f"{name}.parquet")
-    return read_csv_copy(directory / f"{name}.csv", name), pl.read_parquet(directory / f"{name}.parquet")
+    return read_csv(directory / f"{name}.csv", TABLES[name]), pl.read_parquet(directory / f"{name}.parquet")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=publications())
 def test_publications_copies_agree(tmp_path, frame):
     from_csv, from_parquet = _round_trip(frame, "publications", tmp_path)
@@ -55,7 +55,7 @@ def test_publications_copies_agree(tmp_path, frame):
     assert from_csv.equals(frame, null_equal=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=concepts())
 def test_list_columns_survive_the_csv_copy(tmp_path, frame):
     from_csv, from_parquet = _round_trip(frame, "concepts", tmp_path)

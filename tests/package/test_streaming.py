@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exodata.corpus.parts
-from exodata.corpus.parts import part_bounds, with_owners
 from exodata.build import BuildError, build, read_ahead
-from exodata.package.checks import TableChecker
+from exodata.corpus.parts import part_bounds, with_owners
 from exodata.ingest.staging import SOURCE_NUMBER, stage_job
 from exodata.metadata import TABLES
+from exodata.package.checks import TableChecker
 from tests.conftest import REPO
 
 EXPORTS = REPO / "tests" / "data" / "exports"

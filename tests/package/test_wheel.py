@@ -28,6 +28,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_the_package_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "exodata/_package/datapackage.json" in names
+    assert "exodata/_package/DATASET.md" in names  # the package's card ships beside it
     descriptor = json.loads((REPO / "datapackage.json").read_text())
     for resource in descriptor["resources"]:
         assert f"exodata/_package/{resource['path']}" in names

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from exodata.ingest.normalise import normalise_record

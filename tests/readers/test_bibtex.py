@@ -89,7 +89,7 @@ def test_accepts():
     assert not reader.accepts("TY  - JOUR\n")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.text(alphabet=st.sampled_from(list("{}\\'\"~^`-and ,=@xé%$")), max_size=60))
 def test_decode_latex_never_raises(value):
     assert isinstance(reader.decode_latex(value), str)
@@ -105,13 +105,13 @@ def _pylatexenc_reading(value: str) -> str:
     return reader._decode_markup.__wrapped__(value)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.text(alphabet=st.sampled_from(list("ab D{}{} \n\t.,;:()[]/+-=*<>\"'!?é中|1\u00a0")), max_size=50))
 def test_brace_only_values_read_as_pylatexenc_reads_them(value):
     assert reader.decode_latex(value) == _pylatexenc_reading(value)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.text(alphabet=st.sampled_from(list("{}\\'\"~^`-and ,=@xé%$_&#")), max_size=40))
 def test_decode_latex_agrees_with_pylatexenc_on_any_markup(value):
     assert reader.decode_latex(value) == _pylatexenc_reading(value)
@@ -134,7 +134,7 @@ _MACRO_FRAGMENTS = [
 _TEXT_FRAGMENTS = ["a", "Jos", " ", ", ", "-", "--", "'", "''", "{", "}", "~", "é", "1", ".", "%", "\n", "x y"]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600)
 @given(st.lists(st.sampled_from(_MACRO_FRAGMENTS + _TEXT_FRAGMENTS), max_size=12).map("".join))
 def test_common_accent_macros_read_as_pylatexenc_reads_them(value):
     assert reader.decode_latex(value) == _pylatexenc_reading(value)

@@ -1,4 +1,4 @@
-"""Export readers against hostile, broken and arbitrary input: they refuse or quarantine, fast, and never raise.
+"""Export readers against hostile, broken and arbitrary input: they refuse or quarantine, and never raise.
 
 Also the detection matrix: each export reader accepts its own format and nothing else (other exports,
 the page layouts of the seeds and dev documents).
@@ -6,7 +6,6 @@ the page layouts of the seeds and dev documents).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -117,21 +116,20 @@ JATS_BODY = ('<article xmlns:xlink="http://www.w3.org/1999/xlink" dtd-version="1
 XML_CASES = {"pubmed_xml": ("PubmedArticleSet", PUBMED_BODY), "jats_xml": ("article", JATS_BODY)}
 
 
-def timed_read(name: str, text: str) -> tuple[list[RawRecord], float]:
-    started = time.perf_counter()
-    records = load(name).read(text)
-    return records, time.perf_counter() - started
+def read(name: str, text: str) -> list[RawRecord]:
+    """What reader ``name`` makes of ``text`` (how long it takes is measured by benchmarks/bench_hostile.py)."""
+    return load(name).read(text)
 
 
 @pytest.mark.parametrize("name", XML_CASES)
-def test_billion_laughs_is_refused_quickly(name):
+def test_billion_laughs_is_refused_unexpanded(name):
     root, body = XML_CASES[name]
     text = BILLION_LAUGHS.replace("{root}", root).replace("{body}", body.replace("{payload}", "&lol9;"))
     assert load(name).accepts(text)
-    records, seconds = timed_read(name, text)
-    assert seconds < 1.0
+    records = read(name, text)
     assert len(records) == 1 and records[0].quarantine is not None
     assert "entit" in records[0].quarantine.lower()
+    assert "lollol" not in repr(records)  # never expanded, not even in part
     check_records(text, records, name)
 
 
@@ -142,8 +140,7 @@ def test_external_entities_are_refused_and_never_read(name, tmp_path):
     root, body = XML_CASES[name]
     text = (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
             + body.replace("{payload}", "&xxe;"))
-    records, seconds = timed_read(name, text)
-    assert seconds < 1.0
+    records = read(name, text)
     assert len(records) == 1 and records[0].quarantine is not None
     assert "TOP-SECRET" not in repr(records)
 
@@ -153,18 +150,16 @@ def test_external_dtd_is_not_fetched(name):
     root, body = XML_CASES[name]
     text = (f'<?xml version="1.0"?>\n<!DOCTYPE {root} SYSTEM "http://127.0.0.1:9/never.dtd">\n'
             + body.replace("{payload}", "A title"))
-    records, seconds = timed_read(name, text)
-    assert seconds < 1.0
+    records = read(name, text)
     check_records(text, records, name)
     assert [record.fields["title"].text for record in records] == ["A title"]
 
 
 @pytest.mark.parametrize("name", XML_CASES)
-def test_deep_nesting_is_quarantined_quickly(name):
+def test_deep_nesting_is_quarantined_before_parsing(name):
     _, body = XML_CASES[name]
     text = body.replace("{payload}", "<i>" * 5000 + "deep" + "</i>" * 5000)
-    records, seconds = timed_read(name, text)
-    assert seconds < 1.0
+    records = read(name, text)
     assert len(records) == 1 and records[0].quarantine is not None
     assert "depth" in records[0].quarantine.lower()
     check_records(text, records, name)
@@ -173,10 +168,9 @@ def test_deep_nesting_is_quarantined_quickly(name):
 # --- hostile JSON, BibTeX, tagged text -----------------------------------------------------------------------
 
 
-def test_json_bomb_is_quarantined_quickly():
+def test_json_bomb_is_quarantined_before_parsing():
     text = '[{"type": "article-journal", "title": "x", "note": ' + "[" * 5000 + "]" * 5000 + "}]"
-    records, seconds = timed_read("csl_json", text)
-    assert seconds < 1.0
+    records = read("csl_json", text)
     assert len(records) == 1 and "nested deeper" in records[0].quarantine
     check_records(text, records, "csl_json")
 
@@ -196,15 +190,13 @@ def test_malformed_json_is_quarantined_with_its_line():
 
 def test_huge_integers_in_json_are_quarantined():
     text = '[{"type": "article-journal", "title": "x", "volume": ' + "9" * 50000 + "}]"
-    records, seconds = timed_read("csl_json", text)
-    assert seconds < 1.0
+    records = read("csl_json", text)
     assert len(records) == 1 and records[0].quarantine is not None
 
 
 def test_deep_braces_in_bibtex_never_hang():
     text = "@article{deep,\n  title = {" + "{" * 5000 + "x" + "}" * 5000 + "},\n  doi = {10.1/x}\n}\n"
-    records, seconds = timed_read("bibtex", text)
-    assert seconds < 2.0
+    records = read("bibtex", text)
     check_records(text, records, "bibtex")
     assert len(records) == 1
 
@@ -234,8 +226,7 @@ def test_binary_content_is_refused_with_a_reason(name):
 @pytest.mark.parametrize("name", READERS)
 def test_huge_text_is_refused_with_a_reason(name):
     text = OPENINGS[name] + " " * (MAX_EXPORT_CHARS + 1)
-    records, seconds = timed_read(name, text)
-    assert seconds < 1.0
+    records = read(name, text)
     assert len(records) == 1 and "limit" in records[0].quarantine
 
 
@@ -243,14 +234,14 @@ def test_huge_text_is_refused_with_a_reason(name):
 
 
 @pytest.mark.parametrize("name", READERS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=400))
 def test_arbitrary_text_never_raises(name, text):
     check_records(text, load(name).read(text), name)
 
 
 @pytest.mark.parametrize("name", READERS)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(tail=st.text(max_size=300))
 def test_arbitrary_text_after_a_real_opening_never_raises(name, tail):
     text = OPENINGS[name] + tail
@@ -258,7 +249,7 @@ def test_arbitrary_text_after_a_real_opening_never_raises(name, tail):
 
 
 @pytest.mark.parametrize("path", export_fixtures(), ids=lambda path: path.name)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_truncated_and_mutated_real_files_never_raise(path, data):
     text = read_text(path)
@@ -270,3 +261,53 @@ def test_truncated_and_mutated_real_files_never_raise(path, data):
     drop = data.draw(st.integers(min_value=0, max_value=20), label="drop")
     for variant in (text[:cut], text[:at] + insert + text[at + drop:]):
         check_records(variant, load(name).read(variant), name)
+
+
+# --- MeSH headings and publication types ---------------------------------------------------------------------
+
+
+def _staged_headings(text: str, name: str):
+    """The rows a whole record of ``text`` stages into subject_headings and provenance (how long it takes is
+    printed by benchmarks/bench_hostile.py, never asserted here)."""
+    from exodata.ingest.compile import compile_text
+    from exodata.ingest.staging import stage
+
+    return stage(compile_text(text, f"hostile.{name}", "0" * 64, "utf-8"))
+
+
+def test_ten_thousand_mh_lines_are_read_staged_and_traced():
+    lines = [f"MH  - {'*' * (i % 2)}Descriptor {i}/qualifier {i % 7}/*q{i % 3}" for i in range(10_000)]
+    text = "PMID- 1\nTI  - A title.\n" + "\n".join(lines) + "\nMH  - *\nMH  - //*/\n"
+    frames = _staged_headings(text, "nbib")
+    headings = frames["subject_headings"]
+    assert headings.height == 10_000 and headings["position"].to_list() == list(range(1, 10_001))
+    assert headings["major"].all() and headings["descriptor_major"].sum() == 5_000
+    traced = frames["provenance"].filter(frames["provenance"]["table"] == "subject_headings")
+    assert traced.height == 10_000 * 5  # descriptor, major, descriptor_major, qualifiers, major_qualifiers
+
+
+def test_ten_thousand_mesh_headings_in_xml_are_read():
+    heading = ('<MeshHeading><DescriptorName UI="D{0:06d}" MajorTopicYN="N">Term {0}</DescriptorName>'
+               '<QualifierName UI="Q{0:06d}" MajorTopicYN="Y">q{0}</QualifierName></MeshHeading>')
+    body = "".join(heading.format(i) for i in range(10_000))
+    text = ("<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>T"
+            "</ArticleTitle></Article><MeshHeadingList>" + body
+            + "</MeshHeadingList></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    frames = _staged_headings(text, "xml")
+    headings = frames["subject_headings"]
+    assert headings.height == 10_000 and headings["major"].all() and not headings["descriptor_major"].any()
+    assert headings["descriptor_id"][-1] == "D009999" and headings["qualifier_ids"][-1].to_list() == ["Q009999"]
+
+
+@pytest.mark.parametrize("value", ["*", "/", "**", "*/*", " / / ", "*" * 10_000, "/" * 10_000, "Exosomes/" + "/" * 500,
+                                   "Exo\x00somes/*meta\u200bbolism"])
+def test_degenerate_mh_values_never_raise_and_give_clean_headings_or_none(value):
+    text = f"PMID- 1\nTI  - A title.\nMH  - {value}\nPT  - {value}\n"
+    records = load("medline").read(text)
+    check_records(text, records, "medline")
+    from exodata.ingest.normalise import normalise_record
+
+    record = normalise_record(records[0])
+    for heading in record.subject_headings:
+        assert heading.descriptor and "*" not in heading.descriptor[:1] and "/" not in heading.descriptor
+        assert "" not in heading.qualifiers

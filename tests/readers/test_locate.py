@@ -58,7 +58,7 @@ _PIECES = st.sampled_from(["a", "b", "ab", "ba", " ", "  ", "\n", "\t", "\u00a0"
 _TEXTS = st.lists(_PIECES, max_size=30).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(text=_TEXTS, value=_TEXTS, start=st.integers(0, 40), length=st.integers(0, 60) | st.none())
 def test_same_span_as_the_regex_definition(text, value, start, length):
     end = None if length is None else min(len(text), start + length)
@@ -72,7 +72,7 @@ def test_same_span_as_the_regex_definition(text, value, start, length):
 def test_element_spans_skip_comments_cdata_and_instructions():
     from lxml import etree
 
-    from exodata.ingest.readers._locate import element_spans
+    from exodata.ingest.readers._xml import element_spans
 
     text = ('<?xml-stylesheet href="a"?><r><!-- <x> --><a k="1>2" j=\'/\'>A<![CDATA[<b>]]></a>'
             '<c/><d>D</d></r>')
@@ -91,7 +91,7 @@ def test_element_spans_refuse_a_text_that_disagrees_with_the_tree():
     import pytest
     from lxml import etree
 
-    from exodata.ingest.readers._locate import element_spans
+    from exodata.ingest.readers._xml import element_spans
 
     with pytest.raises(ValueError, match="start tags"):
         element_spans("<r><a/><b/></r>", etree.fromstring("<r><a/></r>"))
@@ -106,14 +106,14 @@ def test_a_rewrapped_value_filling_its_part_is_the_whole_part_trimmed():
     assert (found.start, found.end) == (start, end)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(list("ab \n\r\t<>&;/é") + ["&amp;", "&#233;", "<i>x</i>", "<!--c-->",
                                                            "<![CDATA[<&]]>", "\r\n"]), max_size=12).map("".join))
-def test_element_value_decoded_as_lxml_reads_the_element(content):
-    """The plain-text shortcut of element_value gives what lxml's own text of the element gives."""
+def test_content_value_decoded_as_lxml_reads_the_element(content):
+    """The plain-text shortcut of content_value gives what lxml's own text of the element gives."""
     from lxml import etree
 
-    from exodata.ingest.readers._locate import element_spans, element_value, parse_xml_safely
+    from exodata.ingest.readers._xml import content_value, element_spans, parse_xml_safely
 
     text = f"<r><e>{content}</e></r>"
     try:
@@ -121,7 +121,7 @@ def test_element_value_decoded_as_lxml_reads_the_element(content):
     except etree.XMLSyntaxError:
         return
     element = root[0]
-    found = element_value(text, element_spans(text, root)[element], element)
+    found = content_value(text, *element_spans(text, root).content(element), element)
     plain = etree.tostring(element, method="text", encoding=str, with_tail=False).strip()
     if not plain or not content.strip():
         assert found is None
@@ -136,13 +136,13 @@ _MARKUP_PIECES = ["<r>", "</r>", "<a>", "</a>", "<b k='>/'/>", '<c x="a/>b">', "
                   '<!DOCTYPE r [<!ELEMENT r ANY>]>', "<", ">", "/", '"', "<!-- open", "</", "<1>", "<f k='v>"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(_MARKUP_PIECES), max_size=14).map("".join))
 def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
     """The fast re.split scan gives what the piece-by-piece scan gives, or hands the text over to it."""
     import pytest
 
-    from exodata.ingest.readers._locate import _plain_tag_spans, _tag_spans_by_markup
+    from exodata.ingest.readers._xml import _plain_tag_spans, _tag_spans_by_markup
 
     fast = _plain_tag_spans(text)
     if fast is None:
@@ -157,7 +157,7 @@ def test_the_split_tag_scan_agrees_with_the_markup_scan(text):
 def test_element_spans_read_a_doctype_with_an_internal_subset():
     from lxml import etree
 
-    from exodata.ingest.readers._locate import _plain_tag_spans, element_spans
+    from exodata.ingest.readers._xml import _plain_tag_spans, element_spans
 
     text = '<!DOCTYPE r [<!ELEMENT r ANY>]><r><a>A</a><b/></r>'
     assert _plain_tag_spans(text) is None  # read by the markup scan

@@ -87,7 +87,8 @@ def test_lid_doi_and_elocator(multi):
 def test_title_without_terminal_period_and_year_digits_only(multi):
     _, records = multi
     assert records[0].fields["title"].text.endswith("Extracellular Vesicles")
-    assert records[3].fields["title"].text == "A review of the effect of exosomes from different cells on liver fibrosis"
+    assert records[3].fields["title"].text == (
+        "A review of the effect of exosomes from different cells on liver fibrosis")
     assert records[3].fields["title_vernacular"].text.startswith("Revue de l'effet")
     assert not records[3].fields["title_vernacular"].text.endswith(".")
     assert [records[i].fields["year"].text for i in (0, 2, 3)] == ["2014", "2022", "2023"]
@@ -129,3 +130,47 @@ def test_accepts_needs_pmid_first():
     assert reader.accepts("PMID- 35990308\nOWN - NLM\n")
     assert not reader.accepts("TI  - x\nPMID- 1\n")
     assert not reader.accepts("PMID: 35990308 is a number in some page text\nDOI: 10.1/x")
+
+
+HEADINGS = """PMID- 99000101
+TI  - Exosomes after spinal cord injury.
+PT  - Journal Article
+PT  - Research Support, Non-U.S. Gov't
+MH  - Animals
+MH  - Exosomes/metabolism/*transplantation
+MH  - *Mesenchymal Stem Cells/cytology
+MH  - Spinal Cord Injuries/pathology/*therapy/a very long qualifier that wraps
+      onto the next line
+MH  - *
+OT  - exosomes
+"""
+
+
+def test_pt_and_mh_lines_are_read_as_written_and_located():
+    [raw] = reader.read(HEADINGS)
+    assert span_errors(HEADINGS, raw) == []
+    assert [t.name.text for t in raw.publication_types] == ["Journal Article", "Research Support, Non-U.S. Gov't"]
+    assert [h.written.text for h in raw.subject_headings][:3] == [
+        "Animals", "Exosomes/metabolism/*transplantation", "*Mesenchymal Stem Cells/cytology"]
+    assert raw.subject_headings[3].written.text.endswith("wraps\n      onto the next line")
+    assert all(h.descriptor is None for h in raw.subject_headings)  # the normaliser reads '*' and '/'
+    record = normalise_record(raw)
+    assert [(h.descriptor, h.major, h.qualifiers) for h in record.subject_headings] == [
+        ("Animals", False, []), ("Exosomes", True, ["metabolism", "transplantation"]),
+        ("Mesenchymal Stem Cells", True, ["cytology"]),
+        ("Spinal Cord Injuries", True, ["pathology", "therapy", "a very long qualifier that wraps onto the next line"]),
+    ]  # the '*' alone is left out, with a problem
+    assert any("has no descriptor" in problem.message for problem in record.problems)
+    assert all(h.descriptor_id is None and h.qualifier_ids == [] for h in record.subject_headings)
+    assert [t.mesh_id for t in record.publication_types] == [None, None]
+    assert [k.value for k in record.keywords] == ["exosomes"]  # MH lines are not keywords
+
+
+def test_mesh_headings_are_not_annotated():
+    from exodata.ingest.compile import annotate_record
+
+    text = HEADINGS.replace("TI  - Exosomes after spinal cord injury.", "TI  - A title.")
+    record = normalise_record(reader.read(text)[0])
+    annotate_record(record)
+    assert all(mention.field != "subject_headings" for mention in record.mentions)
+    assert not [m for m in record.mentions if m.text.lower() in ("mesenchymal stem cells", "spinal cord injuries")]

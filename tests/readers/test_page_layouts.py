@@ -75,7 +75,7 @@ ROBUSTNESS = {
 
 
 @pytest.mark.parametrize("reader", [r for r, _, _ in LAYOUTS], ids=IDS)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_never_raises_on_arbitrary_text(reader, data):
     alphabet = ROBUSTNESS[reader.FORMAT][0]
@@ -87,7 +87,7 @@ def test_never_raises_on_arbitrary_text(reader, data):
 
 
 @pytest.mark.parametrize(("reader", "layout", "at_least"), LAYOUTS, ids=IDS)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_never_raises_on_mutated_pages(gold_pairs, reader, layout, at_least, data):
     _, most_dropped, collapse = ROBUSTNESS[reader.FORMAT]

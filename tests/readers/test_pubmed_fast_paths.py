@@ -22,7 +22,7 @@ def _children(tree: dict, depth: int):
     return st.lists(st.one_of(*named, st.sampled_from(_DECOYS)), max_size=4).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(_children(pubmed_xml._PATH_TREE, 5))
 def test_one_walk_finds_what_findall_finds(body):
     root = etree.fromstring(f"<PubmedArticle>{body}</PubmedArticle>")
@@ -35,7 +35,7 @@ def test_one_walk_finds_what_findall_finds(body):
     assert set(found) <= paths
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.lists(st.sampled_from(["Dept A.", "Dept  A.", "Dept\nA.", "Dept B.", " Dept B. ", "C", " "]),
                          max_size=5), min_size=1, max_size=4))
 def test_affiliation_positions_agree_with_add_affiliation(authors):

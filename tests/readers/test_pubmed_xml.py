@@ -137,3 +137,62 @@ def test_one_paper_in_several_formats_normalises_alike():
                 "Treatment", 2022, "17", [("Lu", "Yukang"), ("Wang", "Lanfeng")])
     for row in seen:
         assert row[1:] == expected, row[0]
+
+
+def test_publication_types_and_mesh_headings_with_their_uis(pubmed):
+    text, records = pubmed
+    first = records[0]
+    assert [(t.name.value, t.id.value) for t in first.publication_types] == [
+        ("Journal Article", "D016428"), ("Review", "D016454")]
+    [heading] = first.subject_headings
+    assert (heading.descriptor.name.value, heading.descriptor.id.value, heading.descriptor.major) == (
+        "Kidney Diseases", "D007674", True)
+    assert heading.qualifiers == []
+    start, end = heading.descriptor.span
+    assert text[start:end].startswith("<DescriptorName") and text[start:end].endswith("</DescriptorName>")
+    assert text[heading.written.start:heading.written.end] == text[start:end]
+    record = normalise_record(first)
+    assert [(t.name, t.mesh_id) for t in record.publication_types] == [("Journal Article", "D016428"),
+                                                                        ("Review", "D016454")]
+    assert [(h.descriptor, h.descriptor_id, h.major) for h in record.subject_headings] == [
+        ("Kidney Diseases", "D007674", True)]
+
+
+MESH = """<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>
+<ArticleTitle>A title</ArticleTitle>
+<PublicationTypeList><PublicationType UI='D016428'>Journal Article</PublicationType>
+<PublicationType>Preprint</PublicationType><PublicationType UI="D016454"> </PublicationType></PublicationTypeList>
+</Article>
+<MeshHeadingList>
+<MeshHeading><DescriptorName MajorTopicYN="N" UI="D059630">Mesenchymal Stem Cells</DescriptorName>
+<QualifierName UI="Q000378" MajorTopicYN="Y">metabolism</QualifierName>
+<QualifierName UI="Q000166" MajorTopicYN="N">cytology</QualifierName></MeshHeading>
+<MeshHeading><DescriptorName UI="D000067128" MajorTopicYN="Y">Extracellular Vesicles</DescriptorName></MeshHeading>
+<MeshHeading><DescriptorName UI="D006801">Humans &amp; Others</DescriptorName></MeshHeading>
+<MeshHeading><QualifierName UI="Q000378">metabolism</QualifierName></MeshHeading>
+<MeshHeading></MeshHeading>
+</MeshHeadingList></MedlineCitation></PubmedArticle></PubmedArticleSet>
+"""
+
+
+def test_major_topic_on_a_qualifier_makes_the_heading_major_and_every_ui_is_located():
+    [raw] = reader.read(MESH)
+    assert span_errors(MESH, raw) == []
+    assert [t.name.value for t in raw.publication_types] == ["Journal Article", "Preprint"]  # a blank one is no type
+    assert [t.id.text if t.id else None for t in raw.publication_types] == ["D016428", None]
+    assert len(raw.subject_headings) == 3
+    assert any("no DescriptorName" in problem.message for problem in raw.problems)
+    record = normalise_record(raw)
+    stem_cells, vesicles, humans = record.subject_headings
+    assert (stem_cells.descriptor_id, stem_cells.major, stem_cells.descriptor_major) == ("D059630", True, False)
+    assert (stem_cells.qualifiers, stem_cells.qualifier_ids, stem_cells.major_qualifiers) == (
+        ["metabolism", "cytology"], ["Q000378", "Q000166"], ["metabolism"])
+    assert (vesicles.major, vesicles.descriptor_major, vesicles.qualifiers) == (True, True, [])
+    assert (humans.descriptor, humans.major) == ("Humans & Others", False)  # decoded; the span keeps '&amp;'
+    start, end = humans.spans["descriptor"]
+    assert MESH[start:end] == "Humans &amp; Others"
+    assert [h.position for h in record.subject_headings] == [1, 2, 3]
+    for heading in record.subject_headings:
+        for column in ("descriptor_id",):
+            start, end = heading.spans[column]
+            assert MESH[start:end] == getattr(heading, column)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from exodata.ingest.model import Located
 from exodata.ingest.readers import csl_json
-from exodata.ingest.readers._locate import MAX_NESTING, locate, nesting_depth_exceeds
+from exodata.ingest.readers._locate import locate
+from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 
 
 def _locate_without_shortcut(text: str, value: str, start: int = 0, end: int | None = None):
@@ -33,7 +34,7 @@ def _locate_without_shortcut(text: str, value: str, start: int = 0, end: int | N
 _PIECES = st.sampled_from(["a", "b", " ", "  ", "\n", "\n      ", "\n       ", "\r\n      ", "\t", "\u00a0", "x."])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.lists(_PIECES, min_size=1, max_size=12).map("".join), st.data())
 def test_locate_shortcut_agrees_with_the_plain_search(text, data):
     start = data.draw(st.integers(0, len(text)))
@@ -65,7 +66,7 @@ def _split_keywords_by_regex(value: Located) -> list[Located]:
     return parts
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(["a", "bc", ";", ",", " ", "\t", "\u00a0", "é"]), max_size=12).map("".join),
        st.integers(0, 50))
 def test_split_keywords_agrees_with_the_regex_split(text, offset):
@@ -73,7 +74,7 @@ def test_split_keywords_agrees_with_the_regex_split(text, offset):
     assert csl_json._split_keywords(value) == _split_keywords_by_regex(value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.integers(1, 2 * MAX_NESTING), st.sampled_from(["[", "{\"k\":"]))
 def test_bounded_fast_json_reader_refuses_what_the_prescan_refuses(depth, opener):
     closer = "]" if opener == "[" else "}"

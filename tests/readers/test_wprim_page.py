@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from exodata.ingest.normalise import normalise_record
@@ -100,3 +99,23 @@ def test_bare_affiliation_numbers_and_repeated_sections():
     assert [(a.family_name, a.given_name, a.affiliations) for a in record.authors] == [("Ng", "Jie", [1])]
     assert (record.get("journal"), record.get("year")) == ("J", 2020)
     assert any("'From' sections" in problem.message for problem in record.problems)
+
+
+def test_publication_types_are_read_from_their_section():
+    text = ("Exosomes in stroke\n10.3760/x.2\n- Author:\nJie NG\n"
+            "- Publication Type:Review; Journal Article\n- Keywords:\nExosome\n")
+    raw = reader.read(text)[0]
+    assert span_mismatches(text, raw) == []
+    assert [t.name.text for t in raw.publication_types] == ["Review", "Journal Article"]
+    record = normalise_record(raw)
+    assert [(t.position, t.name, t.mesh_id) for t in record.publication_types] == [
+        (1, "Review", None), (2, "Journal Article", None)]
+    assert [k.value for k in record.keywords] == ["Exosome"]
+
+
+def test_the_variant_page_gives_its_publication_type(documents):
+    by_name = {path.name: text for path, text, _ in documents}
+    record = normalise_record(reader.read(by_name["wprim_column0.txt"])[0])
+    assert [t.name for t in record.publication_types] == ["Review"]
+    assert all(not normalise_record(reader.read(text)[0]).publication_types
+               for name, text in by_name.items() if name != "wprim_column0.txt")  # the others have no such line

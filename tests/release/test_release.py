@@ -146,8 +146,10 @@ def test_two_releases_are_byte_identical_and_the_archive_is_a_valid_package(tmp_
         assert {i.external_attr >> 16 for i in archive.infolist()} == {0o644}
         archive.extractall(tmp_path / "unzipped")
     unzipped = tmp_path / "unzipped" / f"exodata-data-{VERSION}"
-    for name in ("README.md", "data-dictionary.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md", "CITATION.cff"):
+    for name in ("README.md", "data-dictionary.md", "report.html", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md",
+                 "CITATION.cff"):
         assert (unzipped / name).is_file(), name
+    assert (unzipped / "README.md").read_bytes() == (REPO / "DATASET.md").read_bytes()  # the card is the README
     assert run("validate", str(unzipped)).exit_code == 0
     frictionless = Path(sys.executable).parent / "frictionless"
     checked = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=unzipped, capture_output=True,

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exodata.package.checks import check_schema
-from exodata.package.writing import dump_json
 from exodata.metadata import TABLES
 from exodata.metadata.arrow import arrow_schema, polars_schema
 from exodata.metadata.dictionary import data_dictionary
 from exodata.metadata.frictionless import table_schema
+from exodata.metadata.tables import YEAR_RANGE
+from exodata.package.checks import check_schema
+from exodata.package.writing import dump_json
 from tests.conftest import REPO
 
 
@@ -28,7 +29,8 @@ def test_committed_table_schema_matches_the_source(name):
 
 def test_committed_data_dictionary_matches_the_source():
     committed = (REPO / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == data_dictionary(), "docs/data-dictionary.md drifted: run `exodata dictionary --out docs/data-dictionary.md`"
+    assert committed == data_dictionary(), (
+        "docs/data-dictionary.md drifted: run `exodata dictionary --out docs/data-dictionary.md`")
 
 
 def test_no_stray_schema_files():
@@ -67,25 +69,31 @@ def test_pandera_accepts_a_valid_row():
 
 
 @pytest.mark.parametrize(
-    ("column", "value"),
-    [("doi", "https://doi.org/10.1000/x"), ("pmcid", "7339207"), ("language", "English"), ("country", "China"),
-     ("year", 20211), ("title", ""), ("cited_by_count", -1), ("record_count", None)],
+    ("column", "value", "rule"),
+    [("doi", "https://doi.org/10.1000/x", "pattern"), ("pmcid", "7339207", "pattern"),
+     ("language", "English", "enum"), ("country", "China", "enum"), ("year", YEAR_RANGE[1] + 1, "maximum"),
+     ("year", YEAR_RANGE[0] - 1, "minimum"), ("title", "", "normalised text"), ("cited_by_count", -1, "minimum"),
+     ("record_count", None, "required")],
 )
-def test_pandera_rejects_a_bad_value_and_names_it(column, value):
+def test_pandera_rejects_a_bad_value_and_names_it(column, value, rule):
+    """The problem names the column, the rule it breaks, the value and the row's key."""
     issues = check_schema("publications", _publication(**{column: value}))
-    assert issues, f"{column}={value!r} was accepted"
-    assert any(i.column == column for i in issues)
-    assert any("publication_id='doi:10.1000/x'" in (i.key or "") for i in issues) or value is None
+    found = [(i.column, i.rule, i.value, i.key, i.row) for i in issues if i.column == column]
+    written = None if value is None else str(value)
+    assert found == [(column, rule, written, "publication_id='doi:10.1000/x'", 1)], issues
 
 
 def test_pandera_rejects_duplicate_primary_keys():
     frame = pl.concat([_publication(), _publication()])
-    assert check_schema("publications", frame)
+    issues = [(i.rule, i.key, i.row) for i in check_schema("publications", frame)]
+    assert issues == [("primary key", "publication_id='doi:10.1000/x'", 1),
+                      ("primary key", "publication_id='doi:10.1000/x'", 2)]
 
 
 def test_pandera_rejects_an_undeclared_column():
     frame = _publication().with_columns(pl.lit("x").alias("surprise"))
-    assert check_schema("publications", frame)
+    issues = [(i.rule, i.value) for i in check_schema("publications", frame)]
+    assert issues == [("unexpected column", "surprise")]
 
 
 def test_list_items_may_not_contain_the_csv_delimiter():
@@ -93,7 +101,7 @@ def test_list_items_may_not_contain_the_csv_delimiter():
     row = {"concept_id": "MONDO:0005178", "category": "disease", "label": "osteoarthritis",
            "synonyms": ["OA|knee OA"], "abbreviations": [], "chinese_terms": [], "xrefs": [], "note": None}
     issues = check_schema("concepts", pl.DataFrame([row], schema=polars_schema(table)))
-    assert any(i.column == "synonyms" for i in issues)
+    assert [(i.column, i.rule, i.key) for i in issues] == [("synonyms", "list items", "concept_id='MONDO:0005178'")]
 
 
 def test_table_schemas_are_valid_json_with_descriptions():

@@ -21,15 +21,24 @@ def _add(index: Index, curie: str, name: str, is_label: bool = False) -> None:
     entry["names"].add(name.strip().lower())
 
 
+_HGNC_IRI = "http://identifiers.org/hgnc/"
+
+
 def read_class_stats(path: Path) -> Index:
-    """Mondo's class-stats report: id and label of every class Mondo imports (MONDO, HP, GO, CL, CHEBI, ...)."""
+    """Mondo's class-stats report: id and label of every class Mondo imports (MONDO, HP, GO, CL, CHEBI, NCBITaxon,
+    and HGNC gene symbols, which it writes as identifiers.org IRIs)."""
     index: Index = {}
     with path.open(encoding="utf-8") as handle:
         for row in csv.reader(handle, delimiter="\t"):
-            if len(row) < 2 or ":" not in row[0] or row[0].startswith("http"):
+            if len(row) < 2 or ":" not in row[0]:
+                continue
+            curie = row[0]
+            if curie.startswith(_HGNC_IRI):  # gene symbols Mondo imports: http://identifiers.org/hgnc/1701 "CD81"
+                curie = "HGNC:" + curie[len(_HGNC_IRI):]
+            elif curie.startswith("http"):
                 continue
             label = re.sub(r'@[a-z]{2}$', "", row[1]).strip('"')  # '"chemotherapy"@en'
-            _add(index, row[0], label, is_label=True)
+            _add(index, curie, label, is_label=True)
     return index
 
 

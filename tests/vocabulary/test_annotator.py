@@ -65,7 +65,8 @@ def test_disease_qualified_process_gives_both():
 
 
 def test_composed_organ_diseases():
-    assert found("renal injury and chronic liver injury") == [("disease", "renal injury"), ("disease", "chronic liver injury")]
+    assert found("renal injury and chronic liver injury") == [
+        ("disease", "renal injury"), ("disease", "chronic liver injury")]
 
 
 def test_defined_abbreviation_links_to_the_long_form():
@@ -125,7 +126,7 @@ def test_empty_and_missing_fields():
     assert ANNOTATOR.annotate({}, ["", "lung"])[0].keyword_position == 2
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(max_size=300), st.lists(st.text(max_size=40), max_size=3))
 def test_offsets_always_point_at_the_text(text, keywords):
     fields = {"title": text[:80], "abstract": text}
@@ -135,10 +136,11 @@ def test_offsets_always_point_at_the_text(text, keywords):
         assert mention.start < mention.end
 
 
-VOCAB_WORDS = ["MSC", "bone marrow", "liver", "(ALF)", "acute liver failure", "miR-21", "-", " ", "exosomes", "\u2010", "preterm"]
+VOCAB_WORDS = ["MSC", "bone marrow", "liver", "(ALF)", "acute liver failure", "miR-21", "-", " ", "exosomes",
+               "\u2010", "preterm"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(VOCAB_WORDS) | st.text(max_size=5), max_size=30).map(" ".join))
 def test_offsets_hold_on_vocabulary_soup(text):
     for mention in ANNOTATOR.annotate({"abstract": text}, [text]):
@@ -154,7 +156,7 @@ def test_case_folding_that_changes_length_keeps_offsets(text):
         assert text[m.start : m.end] == m.text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.lists(st.sampled_from(["miR-21", "MiR", "mir", "microRNA", "MicroRNA-155", "miRNA-", "let-7a", "let-7",
                                  "hsa-", "mmu-", "-5p", "-3p", "21", "a", "x", " ", "-", "\u2010", "İ", "k", "0"]),
                 max_size=20).map("".join))

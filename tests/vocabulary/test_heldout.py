@@ -1,10 +1,12 @@
 """Held-out mention set (tests/data/heldout): twelve fictional MSC-EV records whose gold was written blind.
 
-The blind (out-of-sample) score is recorded in tests/data/heldout/README.md.  After that measurement the
-vocabulary was extended with general terms, so the set is no longer blind: the floors below are the post-fix
-measurement, kept only as a regression guard.  Raise them when the annotator improves, never lower them to pass.
-The cargo floor is low on purpose: most cargo "false positives" are named cytokines the gold reads as recipient
-read-outs, not vesicle cargo (see the README), which a context-free vocabulary cannot tell apart.
+The blind (out-of-sample) score is recorded in tests/data/heldout/README.md. After that measurement the vocabulary was
+extended with general terms, so the set is no longer blind: the floors below are the post-fix measurement, kept only
+as a regression guard. Raise them when the annotator improves, never lower them to pass. Only the topic categories are
+scored: this gold predates the methods layer (0.6), whose categories it does not annotate (its two EV markers were
+relabelled ev_marker then, see the README). The cargo floor is low on purpose: most cargo "false positives" are named
+cytokines the gold reads as recipient read-outs, not vesicle cargo (see the README), which a context-free vocabulary
+cannot tell apart.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from exodata.ingest.vocabulary.scoring import differences, format_table, score
+from exodata.metadata.tables import TOPIC_CATEGORIES
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "tests" / "data" / "heldout"
@@ -24,7 +27,7 @@ FLOOR = {  # category: (precision, recall), measured after the vocabulary fixes
     "disease": (0.96, 1.00),
     "anatomy": (1.00, 0.96),
     "cell_type": (1.00, 0.98),
-    "cargo": (0.68, 0.89),
+    "cargo": (0.66, 0.88),  # 0.6: CD63 and TSG101 are ev_marker (README), two cargo hits fewer, same errors
     "process": (0.97, 0.97),
     "therapy": (0.95, 1.00),
     "all": (0.94, 0.97),
@@ -79,9 +82,9 @@ def scored(tmp_path_factory):
 
 def test_heldout_build_meets_the_floor_per_category(scored):
     predicted, gold = scored
-    rows = score(predicted, gold)
+    rows = score(predicted, gold, TOPIC_CATEGORIES)
     print(format_table(rows))
     for row in rows:
         precision, recall = FLOOR[row.category]
-        assert row.precision >= precision, (row, differences(predicted, gold))
-        assert row.recall >= recall, (row, differences(predicted, gold))
+        assert row.precision >= precision, (row, differences(predicted, gold, TOPIC_CATEGORIES))
+        assert row.recall >= recall, (row, differences(predicted, gold, TOPIC_CATEGORIES))

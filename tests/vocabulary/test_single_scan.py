@@ -11,7 +11,8 @@ from exodata.ingest.vocabulary.matcher import _found_through_key, _on_word_bound
 from exodata.ingest.vocabulary.surface import match_key, match_key_and_junctions
 
 ANNOTATOR = Annotator(load_vocabulary())
-ALPHABET = list("aZé İßΣσς -\u2010\u00ad'\u2019`\n\t\u00a0.,1中\U0001d400\udc80") + ["MSC", "MSCs", "IL-6", "TGF-β1", "MΦ"]
+ALPHABET = (list("aZé İßΣσς -\u2010\u00ad'\u2019`\n\t\u00a0.,1中\U0001d400\udc80")
+            + ["MSC", "MSCs", "IL-6", "TGF-β1", "MΦ"])
 
 
 def abbreviation_spans_by_search(annotator: Annotator, text: str) -> list[tuple[int, int, str]]:
@@ -31,7 +32,7 @@ def abbreviation_spans_found(annotator: Annotator, text: str) -> list[tuple[int,
     return sorted((c.start, c.end, text[c.start : c.end]) for c in abbreviations)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(ALPHABET), max_size=30).map("".join) | st.text(max_size=40))
 def test_key_and_index_are_match_keys_and_junctions_mark_glued_characters(text):
     key, index, glued = match_key_and_junctions(text)
@@ -48,7 +49,7 @@ SOUP = ["MSC", "MSCs", "msc", "BM-MSCs", "IL-6", "IL6", "IL-1β", "TGF-β1", "M�
         "Treg  cells", "ALS", "a", "1", " ", "-", "\u2010", "(", "İ", "Σ"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(st.lists(st.sampled_from(SOUP) | st.text(max_size=4), max_size=25).map("".join))
 def test_abbreviations_through_the_key_are_those_a_text_search_finds(text):
     assert abbreviation_spans_found(ANNOTATOR, text) == abbreviation_spans_by_search(ANNOTATOR, text)
@@ -62,17 +63,18 @@ def test_forms_the_key_cannot_find_are_searched_in_the_text():
     annotator = Annotator([concept], stoplist=())
     text = "-X1 AΣ İL Q' AB xAΣ AB-X1 Q'B"
     assert abbreviation_spans_found(annotator, text) == abbreviation_spans_by_search(annotator, text)
-    assert [m.text for m in annotator.annotate({"abstract": text})] == ["-X1", "AΣ", "İL", "Q'", "AB", "AB", "-X1", "Q'"]
+    assert [m.text for m in annotator.annotate({"abstract": text})] == [
+        "-X1", "AΣ", "İL", "Q'", "AB", "AB", "-X1", "Q'"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
 def test_ascii_texts_take_the_translate_path_to_the_same_key(text):
     key, index, _glued = match_key_and_junctions(text)
     assert (key, list(index)) == match_key(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(["(", ")", " ", "\u2003", "\n", "ALF", "a", "MSCs", "x)"]), max_size=15).map("".join))
 def test_definitions_are_only_looked_for_where_one_can_start(text):
     from exodata.ingest.vocabulary.matcher import _DEFINITION, _definition_ends

@@ -11,7 +11,8 @@ from exodata.ingest.vocabulary import CATEGORIES, load_stoplist, load_vocabulary
 from exodata.ingest.vocabulary.concepts import read_concepts
 from exodata.ingest.vocabulary.surface import abbreviation_forms, full_term_forms, key_of
 
-CURIE = re.compile(r"^(MONDO|DOID|HP|UBERON|CL|GO|CHEBI|SO|MESH|NCIT|MAXO|EFO|NCBITaxon|EXO):[A-Za-z0-9_]+$")
+PREFIXES = "MONDO|DOID|HP|UBERON|CL|GO|CHEBI|SO|MESH|NCIT|MAXO|EFO|NCBITaxon|HGNC|PR|OBI|CHMO|FBbi|EXO"
+CURIE = re.compile(rf"^({PREFIXES}):[A-Za-z0-9_]+$")
 PREFIX_PATTERNS = {
     "MONDO": r"\d{7}",
     "UBERON": r"\d{7}",
@@ -25,6 +26,12 @@ PREFIX_PATTERNS = {
     "NCIT": r"C\d+",
     "MAXO": r"\d{7}",
     "EFO": r"\d{7}",
+    "NCBITaxon": r"\d+",
+    "HGNC": r"\d+",
+    "PR": r"\d{9}",
+    "OBI": r"\d{7}",
+    "CHMO": r"\d{7}",
+    "FBbi": r"\d{8}",
     "EXO": r"\d{7}",
 }
 

@@ -100,7 +100,7 @@ def country_in_text(text: str | None) -> str | None:
 
 def _country_in_clean_text(cleaned: str) -> str | None:
     """:func:`country_in_text` of a text :func:`clean_text` has cleaned (the normaliser has just cleaned each
-    affiliation: cleaning it again cost a fifth of this function)."""
+    affiliation, and cleaning it again was a good part of this function's time)."""
     if not cleaned.isascii():
         for name in _CHINESE_NAMES:
             if name in cleaned:

@@ -23,7 +23,8 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:-?[A-Z]\.?){0,3})$")
 
 
 def _is_caps(word: str) -> bool:
-    """Two letters or more, all capitals, at least one of them ASCII (``ZHANG``, ``O'BRIEN``; not ``Zhang``, ``ΑΒΓ``)."""
+    """Two letters or more, all capitals, at least one of them ASCII (``ZHANG``, ``O'BRIEN``; not ``Zhang``,
+    ``ΑΒΓ``)."""
     if word.isascii():  # the usual case, decided in C for most words: any lower-case letter rules it out
         return word.isupper() and sum(c.isalpha() for c in word) >= 2
     letters = [c for c in word if c.isalpha()]

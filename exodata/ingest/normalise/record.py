@@ -13,7 +13,7 @@ import re
 
 from exodata.ingest import formats
 from exodata.ingest.model import Affiliation, Author, Located, Problem, RawRecord, Record, Value
-from exodata.ingest.normalise.citations import Piece, parse_citation_line, parse_published_line, split_pages, year_of
+from exodata.ingest.normalise.citations import parse_citation_line, parse_published_line, split_pages
 from exodata.ingest.normalise.countries import _country_in_clean_text, country_code
 from exodata.ingest.normalise.ids import (
     doi_from_link,
@@ -24,15 +24,18 @@ from exodata.ingest.normalise.ids import (
     pmid_from_link,
 )
 from exodata.ingest.normalise.languages import language_code
+from exodata.ingest.normalise.mesh import publication_type, subject_heading
 from exodata.ingest.normalise.names import split_author_name
 from exodata.ingest.normalise.text import clean_text, numbering_length, strip_trailing_separators
+from exodata.ingest.years import year_of
+from exodata.metadata.tables import YEAR_RANGE
 
 _TEXT_FIELDS = ("title", "title_vernacular", "journal", "publisher", "abstract", "volume", "issue",
                 "first_page", "last_page")
 _COUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 
 
-def _span(loc: Located, piece: Piece | None = None) -> tuple[int, int]:
+def _span(loc: Located, piece: Located | None = None) -> tuple[int, int]:
     """The seed span of ``piece`` inside ``loc`` (the whole span when the value was decoded)."""
     if piece is None or loc.decoded is not None:
         return loc.start, loc.end
@@ -63,8 +66,18 @@ class _Builder:
             if explicit:
                 self.explicit.add(name)
 
-    def problem(self, message: str, loc: Located) -> None:
-        self.record.problems.append(Problem(message, offset=loc.start))
+    def problem(self, message: str, loc: Located, piece: Located | None = None) -> None:
+        """Note what is wrong with the value at ``loc`` (at ``piece`` of it, when a part is meant)."""
+        self.record.problems.append(Problem(message, offset=_span(loc, piece)[0]))
+
+    def year(self, written: str, loc: Located, piece: Located | None, explicit: bool) -> None:
+        """The year ``written`` holds, with its span; a number that is no year is left empty and reported
+        (never kept for the checks to reject)."""
+        year = year_of(written)
+        if year is None:
+            self.problem(f"year {clean_text(written)!r} is not a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}; "
+                         "left empty", loc, piece)
+        self.put("year", year, _span(loc, piece), explicit)
 
 
 def _scalar_fields(b: _Builder) -> None:
@@ -74,7 +87,7 @@ def _scalar_fields(b: _Builder) -> None:
         if name in _TEXT_FIELDS:
             b.put(name, clean_text(text), _span(loc), True)
         elif name == "year":
-            b.put("year", year_of(text), _span(loc), True)
+            b.year(text, loc, None, True)
         elif name == "pages":
             first, last = split_pages(text)
             if first is None:
@@ -86,12 +99,16 @@ def _scalar_fields(b: _Builder) -> None:
             if not parts:
                 b.problem(f"citation line {clean_text(text)!r} is not in the form 2021;33(6):757-760", loc)
             for part, piece in parts.items():
-                value = int(piece.text) if part == "year" else piece.text
-                b.put(part, value, _span(loc, piece), False)
+                if part == "year":
+                    b.year(piece.text, loc, piece, False)
+                else:
+                    b.put(part, piece.text, _span(loc, piece), False)
         elif name == "published":
             for part, piece in parse_published_line(text).items():
-                value = int(piece.text) if part == "year" else clean_text(piece.text)
-                b.put(part, value, _span(loc, piece), False)
+                if part == "year":
+                    b.year(piece.text, loc, piece, False)
+                else:
+                    b.put(part, clean_text(piece.text), _span(loc, piece), False)
         elif name == "doi":
             doi = normalise_doi(text) or doi_from_link(text)
             if doi is None:
@@ -180,4 +197,19 @@ def normalise_record(raw: RawRecord) -> Record:
     _authors(builder, _affiliations(builder))
     builder.record.keywords = _listed(raw.keywords)
     builder.record.funders = _listed(raw.funders)
+    _indexing(builder)
     return builder.record
+
+
+def _indexing(b: _Builder) -> None:
+    """The record's publication types and MeSH headings, numbered from 1 in record order (blank ones and
+    headings without a descriptor left out)."""
+    record, problems = b.record, b.record.problems
+    for raw in b.raw.publication_types:
+        found = publication_type(len(record.publication_types) + 1, raw, problems)
+        if found is not None:
+            record.publication_types.append(found)
+    for raw in b.raw.subject_headings:
+        found = subject_heading(len(record.subject_headings) + 1, raw, problems)
+        if found is not None:
+            record.subject_headings.append(found)

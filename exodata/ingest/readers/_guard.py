@@ -27,7 +27,7 @@ from exodata.ingest import formats
 from exodata.ingest.model import RawRecord
 
 #: Largest text an export reader will look at, in characters (the decoder already refuses files over 64 MiB;
-#: this keeps the slower pure-Python parsers, bibtexparser and rispy, well under a minute on any input).
+#: this bounds the time of the slower pure-Python parsers, bibtexparser and rispy, on any input).
 MAX_EXPORT_CHARS = 32 * 1024 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

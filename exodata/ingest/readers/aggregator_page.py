@@ -27,8 +27,9 @@ _KINDS = {"affiliation": "affiliation", "affiliations": "affiliation", "abstract
 #: Interface strings of the site that follow the content ('subscribe to this document …'): they end a section.
 _TRAILER = re.compile(r"^(?:订阅|收藏|分享|引用本文|相关文献|Similar articles|Related articles|Share|Download)")
 _NUMBERED = re.compile(r"^\d{1,2}[.)][\s\u00a0]*(?=\S)")
-_OTHER_LAYOUTS = re.compile(r"^[ \t]*-[ \t]*(?:VernacularTitle|Author|From)\s*:|^(?:Detalles Bibliográficos|Bibliographic "
-                            r"Details|Descripción completa|Full description)\s*$", re.MULTILINE)
+_OTHER_LAYOUTS = re.compile(r"^[ \t]*-[ \t]*(?:VernacularTitle|Author|From)\s*:"
+                            r"|^(?:Detalles Bibliográficos|Bibliographic Details|Descripción completa"
+                            r"|Full description)\s*$", re.MULTILINE)
 
 
 def _heading(line: Located) -> tuple[str, Located] | None:

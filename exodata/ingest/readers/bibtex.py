@@ -117,9 +117,9 @@ def _value_span(text: str, after_equals: int, end: int) -> tuple[int, int]:
         stop = max(end, escaped_until)  # an escape at the very end steps one past it, as it always has
     while stop > position and text[stop - 1].isspace():
         stop -= 1
-    if stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"')):
-        if _one_group(text[position:stop]):
-            return position + 1, stop - 1
+    if (stop - position >= 2 and (text[position], text[stop - 1]) in (("{", "}"), ('"', '"'))
+            and _one_group(text[position:stop])):
+        return position + 1, stop - 1
     return position, stop
 
 
@@ -180,11 +180,11 @@ def _decode_common_markup(value: str) -> str | None:
     """pylatexenc's reading of a value whose only markup is common accent and letter macros, else None.
 
     Names are most of the values with markup ('Ay{\\c{s}}e', 'J{\\"u}rgen', '{\\O}degaard'); parsing each
-    with pylatexenc costs about 0.7 ms.  Here the macros are replaced from a table (the accent combined
-    with its letter in NFC, as pylatexenc does) and grouping braces dropped.  The text between macros must
-    hold nothing else LaTeX reads specially, and braces must balance (pylatexenc reads unbalanced ones in
-    its own way): otherwise None, and the caller parses.  tests/readers/test_bibtex.py checks this against
-    pylatexenc on generated values.
+    with pylatexenc costs more than the rest of reading the entry (docs/benchmarks.md).  Here the macros are
+    replaced from a table (the accent combined with its letter in NFC, as pylatexenc does) and grouping braces
+    dropped.  The text between macros must hold nothing else LaTeX reads specially, and braces must balance
+    (pylatexenc reads unbalanced ones in its own way): otherwise None, and the caller parses.
+    tests/readers/test_bibtex.py checks this against pylatexenc on generated values.
     """
     import unicodedata
 
@@ -235,8 +235,8 @@ def _decode_markup(value: str) -> str:
 def _latex_converter():
     """pylatexenc's converter and the parser's macro table, built once.
 
-    ``LatexNodes2Text.latex_to_text`` would build both afresh for every value (about 0.4 ms, more than the
-    parse itself); neither is changed by converting, so one of each serves every value.
+    ``LatexNodes2Text.latex_to_text`` would build both afresh for every value (more work than the parse
+    itself); neither is changed by converting, so one of each serves every value.
     """
     from pylatexenc.latex2text import LatexNodes2Text
     from pylatexenc.latexwalker import get_default_latex_context_db
@@ -257,8 +257,8 @@ def _located(text: str, start: int, end: int, resolved: str | None = None, pages
 def _field_start(key: str) -> re.Pattern[str]:
     """The pattern of ``key =`` at the start of a field (any case), compiled once per field name.
 
-    Escaping the key and finding the pattern in ``re``'s own cache per field was 7% of this reader (measured);
-    the few field names of an export repeat in every entry.
+    Escaping the key and finding the pattern in ``re``'s own cache per field was a measurable share of this
+    reader; the few field names of an export repeat in every entry.
     """
     return re.compile(r"(?<![\w-])" + re.escape(key) + r"\s*=", re.IGNORECASE)
 

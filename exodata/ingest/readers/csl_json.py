@@ -2,7 +2,7 @@
 
 Python's own ``json`` decoder does the parsing; its pure-Python scanner is wrapped so that every string,
 number, object and array it returns carries the span it was read from (JSON escapes stay in the span, the
-decoded string goes to ``decoded``).  Nesting deeper than :data:`~exodata.ingest.readers._locate.MAX_NESTING` is
+decoded string goes to ``decoded``).  Nesting deeper than :data:`~exodata.ingest.readers._nesting.MAX_NESTING` is
 refused by a linear pre-scan before the recursive decoder sees it.
 """
 
@@ -13,14 +13,8 @@ import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, Refused, read_guarded
-from exodata.ingest.readers._locate import (
-    MAX_NESTING,
-    add_affiliation,
-    first_chars,
-    line_number,
-    nesting_depth_exceeds,
-    year_in,
-)
+from exodata.ingest.readers._locate import add_affiliation, first_chars, line_number, year_in
+from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 
 FORMAT = "csl_json"
 
@@ -264,8 +258,8 @@ def _item_parts(text: str) -> list[Part]:
     """The part of each CSL item, the item as content; an item that is not a JSON object is a broken part."""
     try:
         # Well-formed JSON no deeper than MAX_NESTING (every real export) is read at once: its nesting is the
-        # one the pre-scan below would find, so the pre-scan, two regex passes over the whole text (8% of this
-        # reader, measured), can only say "not too deep".  Anything else takes the checked way below.
+        # one the pre-scan below would find, so the pre-scan, two regex passes over the whole text (a measurable
+        # share of this reader), can only say "not too deep".  Anything else takes the checked way below.
         data = _load_spanned_fast(text, MAX_NESTING)
     except Exception:
         data = _load_checked(text)
@@ -370,7 +364,7 @@ def _split_keywords(value: Located) -> list[Located]:
     """A CSL keyword string cut at ';' (or ',' when there is no ';'), when it holds no escapes.
 
     Each part is trimmed and located by hand, one Located a part (``sub`` then ``strip`` made two, and the
-    pattern was escaped and looked up per value: together 12% of this reader, measured).
+    pattern was escaped and looked up per value: together a tenth of this reader or so; docs/benchmarks.md).
     """
     if value.decoded is not None:
         return [value]

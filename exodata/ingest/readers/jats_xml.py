@@ -11,14 +11,8 @@ import re
 
 from exodata.ingest.model import Located, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, read_guarded
-from exodata.ingest.readers._locate import (
-    add_affiliation,
-    attribute_value,
-    content_value,
-    first_chars,
-    xml_parts,
-    year_in,
-)
+from exodata.ingest.readers._locate import add_affiliation, first_chars, year_in
+from exodata.ingest.readers._xml import attribute_value, content_value, xml_parts
 
 FORMAT = "jats_xml"
 

@@ -5,14 +5,14 @@ spaces); records are separated by blank lines, and a ``PMID-`` line always start
 ``Bio.Medline`` parser gives the values; a small line scanner gives each tag line's position, so every value is
 located in its own line(s) of the record.  Author affiliations (``AD``) follow the author (``FAU``/``AU``) they
 belong to; DOIs come from ``LID``/``AID`` lines marked ``[doi]``; e-locators from ``LID ... [pii]`` when the
-record has no ``PG``.
+record has no ``PG``.  Publication types (``PT``) and MeSH headings (``MH``) are read as written, one per line.
 """
 
 from __future__ import annotations
 
 import re
 
-from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
     TagRow,
@@ -120,9 +120,9 @@ def _biopython_values(record_text: str) -> dict[str, str | list[str]]:
     return next(Medline.parse(record_text.splitlines()), {})
 
 
-#: The tags :func:`_read_record` reads; a record's other lines (MeSH terms, grants...) never become objects.
+#: The tags :func:`_read_record` reads; a record's other lines (grants, dates...) never become objects.
 _READ_TAGS = frozenset(("TI", "BTI", "TT", "JT", "TA", "DP", "DEP", "VI", "IP", "PMID", "PMC", "LA", "PL", "AB",
-                        "PB", "LID", "AID", "PG", "OT", "FAU", "AU", "AD"))
+                        "PB", "LID", "AID", "PG", "OT", "FAU", "AU", "AD", "PT", "MH"))
 
 
 def _entries_by_tag(found: list[TagRow]) -> dict[str, list[TagRow]]:
@@ -212,6 +212,9 @@ def _read_record(text: str, part: Part) -> RawRecord:
         record.set("first_page", _first(elocators))
 
     record.keywords = [value for value in values("OT") if value]
+    record.publication_types = [RawTerm(value) for value in values("PT") if value]
+    # a heading as written ('*Descriptor/qualifier/*qualifier'): the normaliser reads its '/' and '*'
+    record.subject_headings = [RawHeading(value) for value in values("MH") if value]
     _read_authors(text, [line[0] for line in found], by_tag, parsed, record)
     if "pmid" not in record.fields and "title" not in record.fields:
         record.quarantine = f"{where}: no PMID and no title (TI) line; nothing identifies this record"

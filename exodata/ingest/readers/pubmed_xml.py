@@ -1,30 +1,32 @@
 """Reader for PubMed XML (``<PubmedArticleSet>`` of ``<PubmedArticle>``, as efetch and the PubMed site export).
 
-Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._locate.parse_xml_safely`): entity
+Parsed with lxml behind defusedxml's checks (see :func:`exodata.ingest.readers._xml.parse_xml_safely`): entity
 declarations and external references are refused, deep nesting stops at libxml2's limit.  Each
 ``PubmedArticle`` (and ``PubmedBookArticle``) is one record; a document that does not parse as a whole is cut
 at the record tags so that only the broken record is quarantined.  Values are element contents located in the
 text; markup and entities inside them (``<i>``, ``&amp;``) stay in the span and are resolved in ``decoded``.
+Publication types and MeSH headings come with their ``UI`` (located inside the start tag) and ``MajorTopicYN``.
 """
 
 from __future__ import annotations
 
 import re
 
-from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._locate import (
-    content_value,
     first_chars,
-    local_name,
+    line_number,
     looks_like_elocator,
     strip_terminal_period,
-    xml_parts,
     year_in,
 )
+from exodata.ingest.readers._xml import content_value, local_name, xml_parts
 
 FORMAT = "pubmed_xml"
 
+#: The ``UI`` attribute of a start tag (a MeSH id), searched between the tag's start and its content.
+_UI = re.compile(r"""\sUI\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ACCEPT = re.compile(r"<(PubmedArticleSet|PubmedArticle|PubmedBookArticle)[\s>]|<!DOCTYPE\s+PubmedArticleSet")
 
 
@@ -65,6 +67,10 @@ def _paths(citation: str, article: str) -> dict[str, tuple[str, ...]]:
         "author": (f"{article}/AuthorList/Author",),
         "keyword": (f"{citation}/KeywordList/Keyword",),
         "agency": (f"{article}/GrantList/Grant/Agency",),
+        # a book's publication types sit in BookDocument itself
+        "publication_type": (f"{article}/PublicationTypeList/PublicationType" if article != citation
+                             else f"{citation}/PublicationType",),
+        "mesh_heading": (f"{citation}/MeshHeadingList/MeshHeading",),
     }
 
 
@@ -91,8 +97,8 @@ _PATH_TREE = _path_tree({path for table in (_JOURNAL_PATHS, _BOOK_PATHS) for pat
 def _collect(element, tree: dict, found: dict) -> None:
     """Add to ``found[path]`` every element under ``element`` at one of the paths of ``tree``.
 
-    One walk over only the branches some path goes down (measured: asking each path of a per-element child
-    index was most of the reader's own time).  A depth-first walk finds the elements of each path in
+    One walk over only the branches some path goes down (asking each path of a per-element child index was
+    most of the reader's own time).  A depth-first walk finds the elements of each path in
     document order, as ``findall`` does.  Comments and processing instructions have a non-str tag that is no
     key of the tree.
     """
@@ -115,6 +121,7 @@ class _Article:
     def __init__(self, text: str, chunk) -> None:
         self.text = text
         self.root = chunk.element
+        self.spans = chunk.spans
         self.content = chunk.spans.content  # bound once: value() is called some forty times a record
         self.found: dict[str, list] = {}
         _collect(self.root, _PATH_TREE, self.found)
@@ -124,6 +131,16 @@ class _Article:
             return None
         start, end = self.content(element)
         return content_value(self.text, start, end, element)
+
+    def term(self, element) -> RawTerm | None:
+        """The element's value as a controlled term: with its ``UI`` attribute (located) and whether it has
+        ``MajorTopicYN="Y"``; its span as written is the whole element, attributes included.  None when blank."""
+        text = self.text
+        start, content_start, content_end, end = self.spans.bounds(element)
+        name = content_value(text, content_start, content_end, element)
+        if name is None:
+            return None
+        return RawTerm(name, _ui(text, start, content_start), element.get("MajorTopicYN") == "Y", (start, end))
 
     def all(self, paths: tuple[str, ...]) -> list:
         """The elements at the (one) path of ``paths``, in document order."""
@@ -165,9 +182,63 @@ def _read_article(text: str, part: Part) -> RawRecord:
         found = doc.value(grant)
         if found and all(found.value != known.value for known in record.funders):
             record.funders.append(found)
+    for element in doc.all(paths["publication_type"]):
+        term = doc.term(element)
+        if term is not None:
+            record.publication_types.append(term)
+    for heading in doc.all(paths["mesh_heading"]):
+        _mesh_heading(doc, record, heading)
     if "pmid" not in record.fields and "title" not in record.fields:
         record.quarantine = f"{part.where}: no PMID and no ArticleTitle; nothing identifies this record"
     return record
+
+
+def _ui(text: str, start: int, stop: int) -> Located | None:
+    """The ``UI`` attribute of the start tag ``text[start:stop]``, located; None when absent or blank."""
+    at = text.find(' UI="', start, stop)  # how PubMed writes it; any other writing goes by the pattern
+    if at >= 0:
+        at += 5
+        close = text.find('"', at, stop)
+        found = Located(text[at:close], at, close) if close >= 0 else None
+    else:
+        match = _UI.search(text, start, stop)
+        if match is None:
+            return None
+        group = 1 if match.group(1) is not None else 2
+        found = Located.of(text, match.start(group), match.end(group))
+    if found is None or not found:
+        return None
+    return found if found.text == found.text.strip() else found.strip()
+
+
+def _mesh_heading(doc: _Article, record: RawRecord, heading) -> None:
+    """A MeshHeading: its DescriptorName and QualifierNames as terms (UI, MajorTopicYN), in document order.
+
+    A heading without a DescriptorName value is left out, with a problem saying so.
+    """
+    descriptor = None
+    qualifiers = []
+    first = last = None
+    for child in heading:
+        tag = child.tag
+        if tag != "DescriptorName" and tag != "QualifierName":
+            continue
+        term = doc.term(child)
+        if term is None:
+            continue
+        start, last = term.written
+        if first is None:
+            first = start
+        if tag == "QualifierName":
+            qualifiers.append(term)
+        elif descriptor is None:
+            descriptor = term
+    if descriptor is None:
+        if first is not None:
+            record.problems.append(Problem("a MeshHeading has no DescriptorName value; left out", first,
+                                           line_number(doc.text, first)))
+        return
+    record.subject_headings.append(RawHeading(Located.of(doc.text, first, last), descriptor, qualifiers))
 
 
 def _abstract(doc: _Article, parts: list) -> Located | None:
@@ -223,7 +294,7 @@ _NAME_PARTS = frozenset(("LastName", "ForeName", "Initials"))
 def _authors(doc: _Article, record: RawRecord, authors: list) -> None:
     """Persons of the AuthorList as 'LastName, ForeName' (span from LastName to ForeName), with affiliations."""
     # Each distinct affiliation's position, by its words as add_affiliation compares them: a lookup instead
-    # of add_affiliation's pass over the record's affiliations for each author (measured, ~3% of read()).
+    # of add_affiliation's pass over the record's affiliations for each author.
     known: dict[str, int] = {}
     for author in authors:
         parts: dict = {}  # the first LastName, ForeName and Initials child

@@ -12,13 +12,7 @@ import re
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
 from exodata.ingest.readers._guard import Part, read_guarded
-from exodata.ingest.readers._locate import (
-    TagRow,
-    add_affiliation,
-    first_chars,
-    located_values,
-    year_in,
-)
+from exodata.ingest.readers._locate import TagRow, add_affiliation, first_chars, located_values, year_in
 
 FORMAT = "ris"
 

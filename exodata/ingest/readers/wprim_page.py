@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, read_guarded
 from exodata.ingest.readers._page import nonblank_lines
 
@@ -33,8 +33,11 @@ _DOI_LINE = re.compile(r"^(?:doi[:\s]\s*|https?://(?:dx\.)?doi\.org/)?(?P<doi>10
 _MARKERS = re.compile(r"^\d{1,2}(?:[\s\u00a0]*[,，][\s\u00a0]*\d{1,2})*$")
 #: '1.\u00a0', '1. ', '1．', or a bare '1 ' before the text (never digits of the text itself).
 _NUMBERED = re.compile(r"^(?P<number>\d{1,2})(?:[.．、][\s\u00a0]*|[\s\u00a0]+)(?=[^\d\s])")
-_CITATION = re.compile(r"(?:^|[\s\u00a0])(?P<citation>(?:1[6-9]|20|21)\d\d(?:[\s\u00a0]+[A-Za-z]{3,9}(?:[\s\u00a0]+\d{1,2})?)?"
-                       r"[\s\u00a0]*(?:;.*)?)$")
+#: The citation at the end of a 'From' line: four digits where the year goes ('2021 Jan 12;33(6):757-760'), to
+#: the end.  Whether they are a year is the normaliser's one rule (exodata/ingest/years.py), which reports them
+#: where they are written when they are not.
+_CITATION = re.compile(r"(?:^|[\s\u00a0])(?P<citation>\d{4}(?:[\s\u00a0]+[A-Za-z]{3,9}"
+                       r"(?:[\s\u00a0]+\d{1,2})?)?[\s\u00a0]*(?:;.*)?)$")
 
 
 @dataclass
@@ -194,6 +197,12 @@ def _read(text: str, part: Part) -> RawRecord:
                 keyword = piece.sub(part.start(), part.end()).strip()
                 if keyword.text:
                     record.keywords.append(keyword)
+    for section in by_label.get("Publication Type", []):
+        for piece in section.pieces:
+            for item in re.finditer(r"[^;；]+", piece.text):
+                kind = piece.sub(item.start(), item.end()).strip()
+                if kind.text:
+                    record.publication_types.append(RawTerm(kind))
     for section in by_label.get("From", []):
         _read_from(record, section)
     record.set("country", first("Country"))

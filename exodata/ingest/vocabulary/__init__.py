@@ -6,7 +6,9 @@
 ['MSC', 'acute liver failure']
 
 The concepts live in the TOML files beside this module (one per category); ``concepts.py`` reads them,
-``matcher.py`` finds their mentions, ``quantities.py`` finds the vesicle sizes a record states.
+``matcher.py`` finds their mentions, ``quantities.py`` finds the vesicle sizes, doses and particle concentrations a
+record states.  The categories are declared in ``exodata/metadata/tables.py``; ``docs/vocabulary.md`` gives their
+conventions.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ case-sensitively, whole word), ``zh`` (Chinese terms), ``xrefs`` and ``note``.  
 disease ("renal fibrosis") or process ("renal repair") phrase.  ``match_label = false`` keeps an ontology label
 that names a source tissue plus a cell ("mesenchymal stem cell of the bone marrow") out of the matcher, because
 the gold reads such phrases as anatomy + cell type (gold rule 4); the concept is then found by its abbreviations.
+``msc_source`` marks a tissue or cell that MSCs are derived from (bone marrow, BMSCs, umbilical cord, iPSCs ...):
+its value names the source, the same for a tissue and its cells ("bone marrow" for both), and becomes the
+``concepts.msc_source`` column, so that a report or a query groups publications by MSC source from the data.
 
 ``stoplist.toml`` lists phrases that are matched so that they occupy their span but are never reported (for
 example the population "preterm infants", which must not yield the disease "preterm").
@@ -20,17 +23,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from exodata.ingest.vocabulary.surface import plural_of
+from exodata.metadata.tables import CATEGORIES
+
 HERE = Path(__file__).resolve().parent
 
-CATEGORY_FILES = {
-    "disease": "diseases.toml",
-    "anatomy": "anatomy.toml",
-    "cell_type": "cell_types.toml",
-    "cargo": "cargo.toml",
-    "process": "processes.toml",
-    "therapy": "therapies.toml",
-}
-CATEGORIES = tuple(CATEGORY_FILES)
+#: Categories named by a mass noun: their file takes the name as it is ("anatomy.toml", "species.toml").
+_UNCOUNTED = frozenset({"anatomy", "cargo", "species"})
+
+
+def category_file(category: str) -> str:
+    """The file a category's concepts are kept in: its plural ("cell_type" -> "cell_types.toml")."""
+    return f"{category if category in _UNCOUNTED else plural_of(category)[0]}.toml"
+
+
+#: One file per category of the schema (``CATEGORIES`` is declared in ``exodata/metadata/tables.py`` only).
+CATEGORY_FILES = {category: category_file(category) for category in CATEGORIES}
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Concept:
     note: str | None = None
     adjectives: list[str] = field(default_factory=list)
     match_label: bool = True
+    msc_source: str | None = None
 
     def __hash__(self) -> int:  # lists make the default hash impossible; the id is the identity
         return hash(self.concept_id)
@@ -53,7 +62,8 @@ class Concept:
 def read_concepts(path: Path, category: str) -> list[Concept]:
     """Read one category file; unknown keys are an error so that typos do not pass silently."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    known = {"id", "label", "synonyms", "abbreviations", "zh", "xrefs", "note", "adjectives", "match_label"}
+    known = {"id", "label", "synonyms", "abbreviations", "zh", "xrefs", "note", "adjectives", "match_label",
+             "msc_source"}
     concepts = []
     for entry in data.get("concept", []):
         unknown = set(entry) - known
@@ -71,6 +81,7 @@ def read_concepts(path: Path, category: str) -> list[Concept]:
                 note=entry.get("note"),
                 adjectives=list(entry.get("adjectives", [])),
                 match_label=bool(entry.get("match_label", True)),
+                msc_source=entry.get("msc_source"),
             )
         )
     return concepts

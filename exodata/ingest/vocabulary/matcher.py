@@ -36,8 +36,8 @@ from exodata.ingest.vocabulary.surface import (
     key_of,
     match_key_and_junctions,
 )
+from exodata.metadata.tables import ANNOTATED_FIELDS
 
-FIELD_ORDER = {"title": 0, "title_vernacular": 1, "abstract": 2, "keyword": 3}
 #: Texts up to this many characters have their candidates remembered, up to this many texts.
 SHORT_TEXT = 80
 SHORT_TEXTS_KEPT = 20_000
@@ -55,10 +55,9 @@ _DISEASE_MODIFIERS = (
 )
 _SEP = "[ " + re.escape(HYPHENS) + "]"
 _REPAIR_HEADS = r"regeneration|repair|healing|regrowth"
-_DISEASE_TAIL = re.compile(rf"{_SEP}+(?:{_DISEASE_HEADS})\b", re.IGNORECASE)
 _DISEASE_HEAD = re.compile(rf"\b(?:{_DISEASE_MODIFIERS}){_SEP}+$", re.IGNORECASE)
-_REPAIR_TAIL = re.compile(rf"{_SEP}+(?:{_REPAIR_HEADS})\b", re.IGNORECASE)
-#: ``_DISEASE_TAIL`` or ``_REPAIR_TAIL`` in one pattern (group "disease" or "repair"), and what both open with.
+#: A disease head (``_DISEASE_HEADS``) or a repair head (``_REPAIR_HEADS``) after separators, in one pattern
+#: (group "disease" or "repair"), and what both open with.
 _TAIL = re.compile(rf"{_SEP}+(?:(?P<disease>{_DISEASE_HEADS})|(?P<repair>{_REPAIR_HEADS}))\b", re.IGNORECASE)
 _TAIL_OPENERS = frozenset(" " + HYPHENS)
 
@@ -98,8 +97,8 @@ class _Candidate(NamedTuple):
     rank: int  # tie-break between equal spans: lower wins (listed term < composed phrase)
 
 
-#: ``_candidate((start, end, concept, rank))``: a :class:`_Candidate` without the keyword-capable ``__new__``
-#: (a third of the cost; about 25 are made per abstract).
+#: ``_candidate((start, end, concept, rank))``: a :class:`_Candidate` without the keyword-capable ``__new__``,
+#: which costs more than the tuple itself (about 25 are made per abstract).
 _candidate = partial(tuple.__new__, _Candidate)
 
 
@@ -145,11 +144,9 @@ _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 def _on_word_boundary(text: str, start: int, end: int) -> bool:
     """Both ends of text[start:end] are word boundaries, judged only for Latin letters and digits."""
-    if start > 0 and text[start] in _WORD_CHARS and text[start - 1] in _WORD_CHARS:
-        return False
-    if end < len(text) and text[end - 1] in _WORD_CHARS and text[end] in _WORD_CHARS:
-        return False
-    return True
+    glued_at_start = start > 0 and text[start] in _WORD_CHARS and text[start - 1] in _WORD_CHARS
+    glued_at_end = end < len(text) and text[end - 1] in _WORD_CHARS and text[end] in _WORD_CHARS
+    return not (glued_at_start or glued_at_end)
 
 
 #: Every written miRNA name contains one of these (lower-cased), at most this far after its start ("hsa-").
@@ -374,8 +371,7 @@ class Annotator:
         (the sort key carries the position).  Each chosen span marks its characters in ``taken``.  A candidate
         is never longer than a span chosen before it, so it overlaps one exactly when its first or its last
         character is marked (a chosen span strictly inside it would be shorter): two byte look-ups, not a
-        ``find`` over the span (select 13% faster).  (Every candidate is non-empty: terms, names and
-        abbreviations are.)
+        ``find`` over the span.  (Every candidate is non-empty: terms, names and abbreviations are.)
         """
         if not candidates:
             return []
@@ -456,7 +452,7 @@ class Annotator:
     def annotate(self, fields: dict[str, str | None], keywords: list[str] | None = None) -> list[Mention]:
         """Every mention in the given fields and keywords; ``text == source[start:end]`` always holds."""
         sources: list[tuple[str, int | None, str]] = []
-        for name in ("title", "title_vernacular", "abstract"):
+        for name in ANNOTATED_FIELDS:
             value = fields.get(name)
             if value:
                 sources.append((name, None, value))
@@ -466,8 +462,9 @@ class Annotator:
 
         chosen = [(name, position, text, self._annotate_text(text)) for name, position, text in sources]
         defined = self._defined_abbreviations(chosen)
-        # Sources come in FIELD_ORDER and keyword order, so sorting each source by (start, concept id) and
-        # concatenating is the stable sort of all mentions by (field, keyword position, start, concept id).
+        # Sources come in the order of MENTION_FIELDS (the annotated fields, then the keywords in theirs), so
+        # sorting each source by (start, concept id) and concatenating is the stable sort of all mentions by
+        # (field, keyword position, start, concept id).
         mentions: list[Mention] = []
         for name, position, text, (candidates, rows) in chosen:
             if defined:
@@ -493,9 +490,11 @@ class Annotator:
                 if not match:
                     continue
                 abbreviation = match.group(1)
-                if abbreviation in self._abbreviations or not _abbreviates(abbreviation, text[candidate.start : candidate.end]):
+                if abbreviation in self._abbreviations or not _abbreviates(
+                        abbreviation, text[candidate.start : candidate.end]):
                     continue
-                for form in {abbreviation, abbreviation + "s", abbreviation[:-1] if abbreviation.endswith("s") else abbreviation}:
+                singular = abbreviation[:-1] if abbreviation.endswith("s") else abbreviation
+                for form in {abbreviation, abbreviation + "s", singular}:
                     if form not in self._abbreviations and len(form) >= 2:
                         defined.setdefault(form, candidate.concept)
         return defined
@@ -525,7 +524,7 @@ def _mention_rows(text: str, candidates: list[_Candidate]) -> list[tuple[str, st
 
     Kept per text, so that a remembered keyword does not sort and slice its mentions again on every record.
 
-    The candidates start at distinct places, so sorting by start alone is that sort (and costs a third less):
+    The candidates start at distinct places, so sorting by start alone is that sort (and a cheaper one):
     chosen spans do not overlap; a qualified process starts strictly inside its one host and overlaps nothing
     else; an abbreviation defined in the record overlaps no other candidate.
     """

@@ -131,11 +131,11 @@ def match_key_and_junctions(text: str) -> tuple[str, memoryview, bytes]:
     annotator tests every automaton hit, so this test is two byte look-ups instead of four string ones.
 
     This runs on every title and abstract, and numpy calls on arrays of a few hundred items cost about as much
-    as their overhead, so each step takes the cheapest route (measured on the 10k corpus: 6.7 -> 3.1 us per
-    ASCII text, 12 -> 8.5 us per other text): ASCII texts get their 0/1 class bytes from ``bytes.translate``;
-    other texts index the per-code-point tables with ``intp`` indices (uint16/uint32 indices are converted on
-    every call, 3x slower); ``nonzero`` runs on booleans (4x faster than on uint8); and ``glued`` is the AND
-    of the letter-or-digit bytes with themselves shifted by one, done on one Python int.
+    as their overhead, so each step takes the cheapest route (docs/benchmarks.md): ASCII texts get their 0/1
+    class bytes from ``bytes.translate``; other texts index the per-code-point tables with ``intp`` indices
+    (uint16/uint32 indices are converted on every call); ``nonzero`` runs on booleans (cheaper than on uint8);
+    and ``glued`` is the AND of the letter-or-digit bytes with themselves shifted by one, done on one Python
+    int.
     """
     import numpy as np
 
@@ -226,10 +226,7 @@ def plural_of(word: str) -> list[str]:
 def plurals(term: str) -> list[str]:
     """Plural forms of a term: the head noun is the last word, or the word before " of " ("injuries of ...")."""
     words = term.split(" ")
-    if " of " in term:
-        head = words.index("of") - 1
-    else:
-        head = len(words) - 1
+    head = words.index("of") - 1 if " of " in term else len(words) - 1
     if head < 0:
         return []
     # a hyphenated head ("re-epithelialization") pluralises its last part

@@ -1,6 +1,6 @@
 """Timings of decode on large inputs (run by hand, not collected by pytest).
 
-    PYTHONPATH=. python tests/decode/bench_decode.py
+    python benchmarks/bench_decode.py
 
 Prints the time to decode a 50 MB UTF-8 export (the fast path: no detector), a 5 MB GB18030 export
 (detector on a bounded sample, then one strict decode), a 5 MB UTF-16 file and a 5 MB UTF-8 file with
