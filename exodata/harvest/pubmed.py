@@ -46,7 +46,7 @@ DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 TOOL = "exodata"
 #: The most records ESearch and EFetch reach in one result.
 LIMIT = 10_000
-#: Records per EFetch (one seed file per batch: about 5-10 MB of XML for 500 records).
+#: Records per EFetch (one seed file per batch).
 BATCH = 500
 #: Identifiers per EFetch by id (POST).
 ID_BATCH = 200
@@ -245,8 +245,9 @@ class _Eutils:
         result = body.get("esearchresult") if isinstance(body, dict) else None
         if not isinstance(result, dict):
             error = body.get("error") or body.get("ERROR") if isinstance(body, dict) else None
+            said = f"an error: {error}" if error else "something that is not its JSON"
             raise HarvestError(self.http.scrub(
-                f"ESearch answered {span} with {'an error: ' + str(error) if error else 'something that is not its JSON'}"
+                f"ESearch answered {span} with {said}"
                 f"; check --base-url points at E-utilities (the part before esearch.fcgi), then run {RERUN} again"))
         if result.get("ERROR"):
             raise HarvestError(self.http.scrub(f"ESearch answered {span} with an error: {result['ERROR']}"))
@@ -287,7 +288,8 @@ class _Eutils:
 
     def fetch_ids(self, ids: list[str]) -> str:
         data = {**self.common, "id": ",".join(ids), "retmode": "xml"}
-        text = self._xml(self.http.post(f"{self.base_url}/efetch.fcgi", data, doing=f"fetching {len(ids)} record(s) by PMID"))
+        text = self._xml(self.http.post(f"{self.base_url}/efetch.fcgi", data,
+                                        doing=f"fetching {len(ids)} record(s) by PMID"))
         error = _efetch_error(text)
         if error is not None:
             raise HarvestError(self.http.scrub(f"EFetch answered {len(ids)} PMIDs with an error: {error}"))

@@ -148,13 +148,16 @@ def article_xml(paper: Paper) -> str:
         <PMID Version="1">{paper.pmid}</PMID>
         <Article PubModel="Print">
             <Journal>
-                <JournalIssue CitedMedium="Print"><Volume>{paper.year - 1990}</Volume><PubDate>{pub_date}</PubDate></JournalIssue>
+                <JournalIssue CitedMedium="Print"><Volume>{paper.year - 1990}</Volume>
+                    <PubDate>{pub_date}</PubDate></JournalIssue>
                 <Title>Journal of synthetic vesicles</Title>
             </Journal>
             <ArticleTitle>{escape(paper.title)}.</ArticleTitle>
             <ELocationID EIdType="doi" ValidYN="Y">{paper.doi}</ELocationID>
-            <Abstract><AbstractText>Extracellular vesicles from bone marrow mesenchymal stem cells in synthetic model {paper.pmid}.</AbstractText></Abstract>
-            <AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>Tester</LastName><ForeName>Number{int(paper.pmid) % 1000}</ForeName></Author></AuthorList>
+            <Abstract><AbstractText>Extracellular vesicles from bone marrow mesenchymal stem cells in synthetic
+                model {paper.pmid}.</AbstractText></Abstract>
+            <AuthorList CompleteYN="Y"><Author ValidYN="Y"><LastName>Tester</LastName>
+                <ForeName>Number{int(paper.pmid) % 1000}</ForeName></Author></AuthorList>
             <Language>eng</Language>
             {electronic}
         </Article>
@@ -285,7 +288,8 @@ class FakeServices:
 
     def esearch(self, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         if params.get("db") != "pubmed" or not params.get("term"):
-            return 400, {"Content-Type": "application/json"}, json.dumps({"error": "Invalid db name or empty term"}).encode()
+            body = json.dumps({"error": "Invalid db name or empty term"}).encode()
+            return 400, {"Content-Type": "application/json"}, body
         if bool(params.get("mindate")) != bool(params.get("maxdate")):
             body = {"esearchresult": {"ERROR": "Both mindate and maxdate must be given"}}
             return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()

@@ -105,9 +105,8 @@ def test_the_manifest_is_rewritten_only_when_what_it_records_changes(tmp_path, m
 
 
 def test_a_second_fetch_into_the_same_seeds_is_refused(tmp_path):
-    with store.locked(tmp_path), pytest.raises(HarvestError, match="another exodata fetch"):
-        with store.locked(tmp_path):
-            pass
+    with store.locked(tmp_path), pytest.raises(HarvestError, match="another exodata fetch"), store.locked(tmp_path):
+        pass
 
 
 def test_the_build_skips_manifests_and_counts_them(tmp_path):
@@ -116,7 +115,8 @@ def test_the_build_skips_manifests_and_counts_them(tmp_path):
     seeds = tmp_path / "seeds"
     (seeds / "pubmed-abc").mkdir(parents=True)
     source = os.path.join(os.path.dirname(__file__), "..", "data", "exports", "pubmed_set.xml")
-    (seeds / "pubmed-abc" / "pubmed-abc-all-1.xml").write_bytes(open(source, "rb").read())
+    with open(source, "rb") as handle:
+        (seeds / "pubmed-abc" / "pubmed-abc-all-1.xml").write_bytes(handle.read())
     (seeds / "pubmed-abc" / "pubmed-abc-all.fetch.json").write_text('{"exodata_fetch_manifest": 1}')
     files, skipped = seed_files(seeds)
     assert [relative for _, relative in files] == ["pubmed-abc/pubmed-abc-all-1.xml"] and skipped == []

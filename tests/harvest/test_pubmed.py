@@ -233,7 +233,7 @@ def test_a_history_order_other_than_the_idlist_loses_nothing(clock, tmp_path):
 
     def shuffled(params):  # the history server keeps another order than the idlist it answered
         status, headers, body = real(params)
-        for webenv, ids in fake.histories.items():
+        for ids in fake.histories.values():
             random.Random(1).shuffle(ids)
         return status, headers, body
 
