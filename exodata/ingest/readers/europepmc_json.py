@@ -9,10 +9,12 @@ Each ``result`` is one record.  JSON is parsed by the CSL-JSON reader's span-kee
 decoded value drops the tags and writes a head as ``HEAD: ``), ``authorList`` (``lastName``/``firstName`` or
 ``initials``, ``collectiveName``, else ``fullName``; affiliations from ``authorAffiliationDetailsList``),
 ``journalInfo`` (journal title, volume, issue, year), ``pubYear``, ``pageInfo``, ``doi``/``pmid``/``pmcid``,
-``language``, ``keywordList``, ``grantsList`` agencies, ``bookOrReportDetails.publisher``, ``citedByCount``.
-
-Not read yet: ``meshHeadingList`` and ``pubTypeList``, which :class:`~exodata.ingest.model.RawRecord` has no
-fields for (TODO: read them when it has).
+``language``, ``keywordList``, ``grantsList`` agencies, ``bookOrReportDetails.publisher``, ``citedByCount``,
+``pubTypeList.pubType`` (the publication types as given: Europe PMC's own, "research-article", beside MEDLINE's,
+"Journal Article"; no MeSH ids) and ``meshHeadingList.meshHeading`` (``descriptorName`` with its
+``majorTopic_YN``, and ``meshQualifierList.meshQualifier`` entries' ``qualifierName`` and ``majorTopic_YN``; Europe
+PMC gives no MeSH ids).  A term's span as written runs from its name to its ``majorTopic_YN`` value (quotes
+included), the heading's is its whole JSON object.
 """
 
 from __future__ import annotations
@@ -20,17 +22,10 @@ from __future__ import annotations
 import html
 import re
 
-from exodata.ingest.model import Located, RawAuthor, RawRecord
+from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, Refused, read_guarded
-from exodata.ingest.readers._locate import (
-    MAX_NESTING,
-    add_affiliation,
-    first_chars,
-    line_number,
-    nesting_depth_exceeds,
-    strip_terminal_period,
-    year_in,
-)
+from exodata.ingest.readers._locate import add_affiliation, first_chars, line_number, strip_terminal_period, year_in
+from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 from exodata.ingest.readers.csl_json import (
     _load_spanned_fast,
     _located,
@@ -157,6 +152,14 @@ def _read_result(text: str, part: Part) -> RawRecord:
     for person in _list(item, "authorList", "author"):
         if isinstance(person, dict):
             _add_author(text, record, person)
+    types = _dig(item, "pubTypeList", "pubType")
+    for kind in types if isinstance(types, list) else [types]:  # a lone type may be written bare
+        found = _located(text, kind) if isinstance(kind, _Str) else None
+        if found:
+            record.publication_types.append(RawTerm(found))
+    for heading in _list(item, "meshHeadingList", "meshHeading"):
+        if isinstance(heading, dict):
+            _add_heading(text, record, heading)
     if not any(name in record.fields for name in ("title", "doi", "pmid", "pmcid")):
         record.quarantine = f"{part.where}: no title, DOI, PMID or PMCID; nothing identifies this record"
     return record
@@ -181,3 +184,36 @@ def _add_author(text: str, record: RawRecord, person: dict) -> None:
             if position not in author.affiliations:
                 author.affiliations.append(position)
     record.authors.append(author)
+
+
+def _term(text: str, entry: dict, key: str) -> RawTerm | None:
+    """``entry[key]`` as a term, major when ``entry["majorTopic_YN"]`` is exactly "Y" (as PubMed XML's
+    ``MajorTopicYN``); written from the name to that flag, quotes included.  None when the name is missing, blank
+    or not a string."""
+    value = entry.get(key)
+    name = _located(text, value) if isinstance(value, _Str) else None
+    if name is None:
+        return None
+    flag = entry.get("majorTopic_YN")
+    if not isinstance(flag, _Str):
+        return RawTerm(name)
+    start, end = min(value.start, flag.start) - 1, max(value.end, flag.end) + 1
+    return RawTerm(name, None, flag == "Y", (start, end))
+
+
+def _add_heading(text: str, record: RawRecord, heading: dict) -> None:
+    """One ``meshHeading`` object: its descriptor and qualifiers, in the order written.  A heading without a
+    ``descriptorName`` value is left out, with a problem saying so."""
+    descriptor = _term(text, heading, "descriptorName")
+    start = getattr(heading, "start", 0)
+    if descriptor is None:
+        record.problems.append(Problem("a meshHeading has no descriptorName value; left out", start,
+                                       line_number(text, start)))
+        return
+    qualifiers = []
+    for entry in _list(heading, "meshQualifierList", "meshQualifier"):
+        qualifier = _term(text, entry, "qualifierName") if isinstance(entry, dict) else None
+        if qualifier is not None:
+            qualifiers.append(qualifier)
+    written = Located.of(text, start, getattr(heading, "end", len(text)))
+    record.subject_headings.append(RawHeading(written, descriptor, qualifiers))
