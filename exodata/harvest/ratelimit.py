@@ -10,6 +10,11 @@ start of the next: two bursts within a fraction of a second; this does not.)
 The clock and the sleep are injected: a test gives a virtual clock whose sleep advances it, runs a whole
 harvest against the fake services in no time, and checks the request times the fake saw on that clock.
 ``margin`` widens the window in real use, for the network's jitter between us and the service's counter.
+
+A limiter knows only its own process's requests, and a fetch killed and started again at once (by hand or by a
+supervisor) would add its first requests to the last ones of the killed run in the service's count.  With
+``assume_full`` a limiter starts as if a whole allowance had just been spent, so its first request waits one
+window: no window then holds requests of two runs, and neither run exceeds the limit on its own.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ class RateLimiter:
     """Let through at most ``limit`` calls of :meth:`acquire` in any ``window`` seconds of ``clock``."""
 
     def __init__(self, limit: int, window: float = 1.0, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, assume_full: bool = False) -> None:
         if limit < 1 or window <= 0:
             raise ValueError("a rate limit needs limit >= 1 and window > 0")
         self.limit = limit
@@ -40,6 +45,8 @@ class RateLimiter:
         self.clock = clock
         self.sleep = sleep
         self._sent: deque[float] = deque(maxlen=limit)
+        if assume_full:  # another run may have spent the allowance just now: the first request waits a window
+            self._sent.extend([clock()] * limit)
         self._lock = threading.Lock()
 
     def acquire(self) -> float:

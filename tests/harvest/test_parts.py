@@ -58,6 +58,21 @@ def test_the_limiter_never_lets_more_than_limit_through_in_any_second(limit):
     assert any(times[i + limit - 1] - times[i] < 1.0 for i in range(len(times) - limit))  # and uses the allowance
 
 
+@pytest.mark.parametrize("limit", [3, 10])
+def test_a_run_started_right_after_a_killed_one_keeps_to_the_limit_across_both(limit):
+    """Each process paces only its own requests: a fresh limiter assumes the last window was full."""
+    clock = VirtualClock()
+    killed = RateLimiter(limit, clock=clock, sleep=clock.sleep)
+    times = [killed.acquire() for _ in range(limit * 3 + 1)]  # killed just after its last request
+    clock.sleep(0.05)  # the next run starts at once
+    again = RateLimiter(limit, clock=clock, sleep=clock.sleep, assume_full=True)
+    times += [again.acquire() for _ in range(limit * 3)]
+    assert all(times[i + limit] - times[i] >= 1.0 for i in range(len(times) - limit))
+    started = clock()
+    fresh = RateLimiter(limit, clock=clock, sleep=clock.sleep, assume_full=True)
+    assert fresh.acquire() == pytest.approx(started + 1.0)
+
+
 def test_names_come_from_source_query_slice_and_records():
     assert store.query_hash("a  b\n c") == store.query_hash("a b c") != store.query_hash("A b c")
     name = store.seed_name("pubmed", "a b", "20200101-20201231", ["2", "1"], ".xml")
