@@ -42,6 +42,22 @@ def test_readme_concept_labels_exist():
     assert wanted <= labels, f"not concept labels: {sorted(wanted - labels)}"
 
 
+def test_readme_methods_query_finds_the_matching_study(tmp_path):
+    """The methods example, run on a build of three invented records: only the SEC + NTA + TEM study in rats is
+    found (the other two differ in species or in isolation method)."""
+    example = next(block for block in EXAMPLES if '"publication_methods"' in block)
+    assert "package = None" in example, "update this test with the README's methods example"
+    out = tmp_path / "package"
+    build = subprocess.run([sys.executable, "-m", "exodata.cli", "build", "--seeds", str(REPO / "tests/data/readme"),
+                            "--out", str(out)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    code = example.replace("package = None", f"package = {str(out)!r}") + (
+        "\nprint('FOUND', hits['publication_id'].to_list())\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "FOUND ['doi:10.5555/exo-readme.1']" in result.stdout
+
+
 def test_readme_cites_the_current_version():
     import exodata
 

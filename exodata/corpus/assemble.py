@@ -31,6 +31,7 @@ from exodata.metadata.tables import (
     LIST_ITEM_FIELDS,
     MENTION_FIELDS,
     MERGED_COLUMNS,
+    METHOD_COLUMNS,
     of_kind,
 )
 
@@ -145,9 +146,26 @@ def concept_table() -> pl.DataFrame:
          c.note, c.msc_source) for c in load_vocabulary()])
 
 
+def publication_methods(mentions: pl.DataFrame, concepts: pl.DataFrame) -> pl.DataFrame:
+    """Per publication with a method mention: the labels of its concepts in each method category, sorted and
+    each once, and how many method mentions there are; rows in key order."""
+    import polars as pl
+
+    table = TABLES["publication_methods"]
+    labelled = (
+        mentions.lazy().filter(pl.col("category").is_in(list(METHOD_COLUMNS)))
+        .join(concepts.lazy().select("concept_id", "label"), on="concept_id", how="left")
+    )
+    lists = [pl.col("label").filter(pl.col("category") == category).unique().sort().alias(column)
+             for category, column in METHOD_COLUMNS.items()]
+    summary = labelled.group_by("publication_id").agg(*lists, pl.len().cast(pl.Int64).alias("method_mention_count"))
+    return summary.sort("publication_id").select(table.column_names).cast(polars_schema(table)).collect()
+
+
 #: Derived table → how it is made from one part of its source, given the vocabulary.
 DERIVATIONS: dict[str, Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]] = {
     "publication_concepts": publication_concepts,
+    "publication_methods": publication_methods,
 }
 
 

@@ -1,7 +1,9 @@
 """The measured annotation quality (``quality.toml`` beside this module), read once.
 
-The figures are measured elsewhere (``tests/data/heldout/README.md``, ``scripts/score_mentions.py``) and declared
-here once, so the dataset card and the report state the same numbers; a test holds them to the README's tables.
+The figures are measured elsewhere (the topic categories: ``tests/data/heldout/README.md`` with
+``scripts/score_mentions.py``; the methods layer: ``docs/vocabulary.md`` with ``scripts/score_methods.py``) and
+declared here once, so the dataset card states the same numbers; tests hold them to those documents' tables.
+Each layer has exactly one blind measurement: the honest figure.
 """
 
 from __future__ import annotations
@@ -11,14 +13,20 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-#: The categories a measurement scores, then the overall row.
-ROWS = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy", "all")
+from exodata.metadata.tables import CATEGORIES, METHOD_CATEGORIES, TOPIC_CATEGORIES
+
+#: The rows a measurement may score, in the order they are shown: the concept categories, every category
+#: together ("all"), then the vesicle quantities (scored by the methods layer).
+ROWS = (*CATEGORIES, "all", "quantities")
 COLUMNS = ("tp", "fp", "fn", "precision", "recall", "f1")
+#: The layers measured, each with the categories its gold covers.
+LAYERS = {"topics": TOPIC_CATEGORIES, "methods": METHOD_CATEGORIES}
 
 
 @dataclass(frozen=True)
 class Measurement:
     name: str
+    layer: str
     title: str
     set: str
     date: str
@@ -34,10 +42,12 @@ class Quality:
     measurements: tuple[Measurement, ...]
     limitations: tuple[str, ...]
 
-    @property
-    def blind(self) -> Measurement:
-        """The out-of-sample measurement: the honest figure."""
-        return next(m for m in self.measurements if m.blind)
+    def blind(self, layer: str) -> Measurement:
+        """The layer's out-of-sample measurement: the honest figure."""
+        return next(m for m in self.measurements if m.blind and m.layer == layer)
+
+    def of_layer(self, layer: str) -> tuple[Measurement, ...]:
+        return tuple(m for m in self.measurements if m.layer == layer)
 
 
 @cache
@@ -45,16 +55,24 @@ def quality() -> Quality:
     raw = tomllib.loads(resources.files("exodata.metadata").joinpath("quality.toml").read_text(encoding="utf-8"))
     measurements = []
     for entry in raw["measurements"]:
+        where = f"exodata/metadata/quality.toml: {entry.get('name')}"
+        if entry.get("layer") not in LAYERS:
+            raise ValueError(f"{where}: layer must be one of {', '.join(LAYERS)}")
+        missing = [row for row in (*LAYERS[entry["layer"]], "all") if row not in entry]
+        if missing:
+            raise ValueError(f"{where}: no figures for {', '.join(missing)}")
         scores = {}
-        for row in ROWS:
+        for row in (row for row in ROWS if row in entry):
             values = entry[row]
             if len(values) != len(COLUMNS):
                 raise ValueError(f"exodata/metadata/quality.toml: {entry['name']}.{row} needs {len(COLUMNS)} values "
                                  f"({', '.join(COLUMNS)})")
             scores[row] = dict(zip(COLUMNS, values))
-        measurements.append(Measurement(name=entry["name"], title=entry["title"], set=entry["set"], date=entry["date"],
-                                        version=entry["version"], commit=entry["commit"], source=entry["source"],
-                                        blind=bool(entry["blind"]), scores=scores))
-    if sum(m.blind for m in measurements) != 1:
-        raise ValueError("exodata/metadata/quality.toml: exactly one measurement must be blind")
+        measurements.append(Measurement(
+            name=entry["name"], layer=entry["layer"], title=entry["title"], set=entry["set"], date=entry["date"],
+            version=entry["version"], commit=entry["commit"], source=entry["source"], blind=bool(entry["blind"]),
+            scores=scores))
+    for layer in LAYERS:
+        if sum(m.blind for m in measurements if m.layer == layer) != 1:
+            raise ValueError(f"exodata/metadata/quality.toml: exactly one {layer} measurement must be blind")
     return Quality(measurements=tuple(measurements), limitations=tuple(raw.get("limitations", [])))

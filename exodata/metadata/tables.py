@@ -21,6 +21,12 @@ CURIE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*:[A-Za-z0-9_.\-]+$"
 TOPIC_CATEGORIES = ("disease", "anatomy", "cell_type", "cargo", "process", "therapy")
 METHOD_CATEGORIES = ("species", "isolation_method", "characterization_method", "ev_marker", "route", "study_design")
 CATEGORIES = TOPIC_CATEGORIES + METHOD_CATEGORIES
+#: The column of ``publication_methods`` that lists each method category's concepts.
+METHOD_COLUMNS = {
+    "species": "species", "isolation_method": "isolation_methods",
+    "characterization_method": "characterization_methods", "ev_marker": "ev_markers", "route": "routes",
+    "study_design": "study_designs",
+}
 MENTION_FIELDS = ("title", "title_vernacular", "abstract", "keyword")
 #: The publication text fields the annotator reads (with the keywords) and mentions point into.
 ANNOTATED_FIELDS = MENTION_FIELDS[:3]
@@ -466,6 +472,29 @@ PUBLICATION_CONCEPTS = _declare(Table(
         Field("mention_count", "integer", "Number of mentions.", required=True, minimum=1),
         Field("fields", "list", "The fields it is mentioned in, in the order title, title_vernacular, abstract, "
               "keyword.", required=True, item_enum=MENTION_FIELDS),
+    ),
+))
+
+PUBLICATION_METHODS = _declare(Table(
+    name="publication_methods",
+    title="Publication methods",
+    description="Per publication: what the study did, one list of concept labels per method category (a summary "
+                "of `mentions`; a publication with no method mention has no row). Answers \"isolated by SEC, "
+                "characterised by NTA and TEM, in rats\" with one filter; the mentions behind each label carry "
+                "the offsets.",
+    kind=Kind.DERIVED,
+    derived_from="mentions",
+    primary_key=("publication_id",),
+    foreign_keys=(_to_publications(),),
+    fields=(
+        _publication_id(),
+        *(Field(column, "list", f"`concepts.label` of every `{category}` concept mentioned, each once, in "
+                f"alphabetical order (empty when none).", required=True, example=example)
+          for (category, column), example in zip(METHOD_COLUMNS.items(), (
+              "rat", "size-exclusion chromatography", "nanoparticle tracking analysis", "CD63",
+              "intravenous", "in vivo"), strict=True)),
+        Field("method_mention_count", "integer", "Number of mentions of the six method categories.",
+              required=True, minimum=1),
     ),
 ))
 

@@ -105,8 +105,10 @@ def _how_made(facts: dict[str, Any]) -> list[str]:
         "one publication, and the values duplicates disagree on are kept in `conflicts`.",
         f"4. **Annotation**: the curated vocabulary ({facts['concepts']} concepts in {len(CATEGORIES)} categories: "
         f"{', '.join(CATEGORIES)}) is matched in the {fields} and keywords of each record (`mentions`, "
-        "summarised per publication in `publication_concepts`); stated vesicle sizes and doses are read into "
-        "`vesicle_quantities`.",
+        "summarised per publication in `publication_concepts`, and the six method categories per publication "
+        "in `publication_methods`); stated vesicle sizes, doses and particle concentrations are read into "
+        "`vesicle_quantities`. The records' own publication types and MeSH headings are kept as given "
+        "(`publication_types`, `subject_headings`).",
         "5. **Checks**: every table is checked before anything is written: types, constraints and row rules "
         "(pandera schemas generated from `exodata/metadata/tables.py`), primary and foreign keys, and that every "
         "offset points at its text. A record that cannot be read is never dropped: it is a `quarantined` row of "
@@ -159,27 +161,27 @@ def _limitations(facts: dict[str, Any]) -> list[str]:
     from exodata.metadata.quality import COLUMNS, ROWS, quality
 
     measured = quality()
-    blind = measured.blind
-    lines = [
-        "## Known limitations",
-        "",
-        f"**Annotation quality, measured blind**: {blind.title}, exodata {blind.version} (commit {blind.commit}, "
-        f"{blind.date}); the set: {blind.set}. Source: {blind.source}.",
-        "",
-        "| category | " + " | ".join(COLUMNS) + " |",
-        "|---|" + "---:|" * len(COLUMNS),
-    ]
-    for row in ROWS:
-        scores = blind.scores[row]
-        lines.append(f"| {row} | " + " | ".join(f"{scores[c]:.3f}" if isinstance(scores[c], float) else
-                                                str(scores[c]) for c in COLUMNS) + " |")
-    lines.append("")
-    for other in (m for m in measured.measurements if not m.blind):
-        overall = other.scores["all"]
-        lines.append(f"{other.title}: precision {overall['precision']:.3f}, recall {overall['recall']:.3f} overall "
-                     f"({other.source}); not an estimate of quality on new text, only a regression floor. The "
-                     "dev fixtures and seeds score 1.000 because the vocabulary was built on them.")
+    lines = ["## Known limitations", ""]
+    for layer, what in (("topics", "the topic categories"), ("methods", "the methods layer")):
+        blind = measured.blind(layer)
+        lines += [
+            f"**Annotation quality of {what}, measured blind**: {blind.title}, exodata {blind.version} (commit "
+            f"{blind.commit}, {blind.date}); the set: {blind.set}. Source: {blind.source}.",
+            "",
+            "| category | " + " | ".join(COLUMNS) + " |",
+            "|---|" + "---:|" * len(COLUMNS),
+        ]
+        for row in (row for row in ROWS if row in blind.scores):
+            scores = blind.scores[row]
+            lines.append(f"| {row} | " + " | ".join(f"{scores[c]:.3f}" if isinstance(scores[c], float) else
+                                                    str(scores[c]) for c in COLUMNS) + " |")
         lines.append("")
+        for other in (m for m in measured.of_layer(layer) if not m.blind):
+            overall = other.scores["all"]
+            lines.append(f"{other.title}: precision {overall['precision']:.3f}, recall {overall['recall']:.3f} "
+                         f"overall ({other.source}); not an estimate of quality on new text, only a regression "
+                         "floor. The development sets score 1.000 because the vocabulary was built on them.")
+            lines.append("")
     lines += ["What the vocabulary cannot see:", ""]
     lines += [f"- {text}" for text in measured.limitations]
     total = facts["publications"]

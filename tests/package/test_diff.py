@@ -91,6 +91,7 @@ EXPECTED_ROWS = {
     "keywords": (2, 0, 0), "funders": (0, 0, 0), "publication_types": (0, 0, 0), "subject_headings": (0, 0, 0),
     "seed_records": (1, 0, 1), "provenance": (17, 0, 0),
     "conflicts": (0, 0, 0), "concepts": (0, 0, 0), "mentions": (7, 0, 0), "publication_concepts": (4, 0, 0),
+    "publication_methods": (0, 0, 0),
     "vesicle_quantities": (0, 0, 0),
 }
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from exodata.metadata.project import project
-from exodata.metadata.quality import quality
+from exodata.metadata.quality import LAYERS, quality
 from exodata.release.card import CARD, dataset_card
 from tests.conftest import REPO, SEEDS
 
@@ -78,9 +78,9 @@ def exodata_cite() -> str:
 
 
 def test_the_measured_quality_is_stated(card):
-    blind = quality().blind
-    overall = blind.scores["all"]
-    assert f"| all | {overall['tp']} | {overall['fp']} | {overall['fn']} | {overall['precision']:.3f} |" in card
+    for layer in LAYERS:
+        overall = quality().blind(layer).scores["all"]
+        assert f"| all | {overall['tp']} | {overall['fp']} | {overall['fn']} | {overall['precision']:.3f} |" in card
     for limitation in quality().limitations:
         assert limitation in card
 

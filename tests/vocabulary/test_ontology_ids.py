@@ -6,6 +6,9 @@ on (a URL, with the id written in the note): the methods layer takes some MeSH a
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from exodata.ingest.vocabulary import load_vocabulary
@@ -94,3 +97,38 @@ def test_index_is_not_vacuous(index):
     assert index["NCBITaxon:10116"]["label"] == "Rattus norvegicus" and index["HGNC:1701"]["label"] == "CD81"
     assert _entry(index, "CHMO:0000080")["label"] == "transmission electron microscopy"
     assert "MONDO:0019542" in index and "MONDO:9999999" not in index
+
+
+HGNC_VERIFIED = Path(__file__).resolve().parent.parent / "data" / "reference" / "hgnc-verified.tsv"
+
+
+def _hgnc_verified() -> dict[str, dict[str, str]]:
+    with HGNC_VERIFIED.open(encoding="utf-8") as handle:
+        return {row["hgnc_id"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def test_hgnc_ids_outside_the_pinned_files_are_in_the_verified_list(index):
+    """An HGNC id the pinned files lack is listed in tests/data/reference/hgnc-verified.tsv with the page it was
+    read on, its symbol is one of the concept's names, and the note cites the same page."""
+    verified = _hgnc_verified()
+    problems = []
+    for concept in load_vocabulary():
+        for curie in [concept.concept_id, *concept.xrefs]:
+            if not curie.startswith("HGNC:") or _entry(index, curie) is not None:
+                continue
+            row = verified.get(curie)
+            if row is None:
+                problems.append(f"{concept.concept_id}: {curie} is neither pinned nor in hgnc-verified.tsv")
+                continue
+            if row["symbol"].lower() not in _names(concept):
+                problems.append(f"{concept.concept_id}: symbol {row['symbol']} is not one of its names")
+            if row["checked_on"] not in (concept.note or ""):
+                problems.append(f"{concept.concept_id}: note does not cite {row['checked_on']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_hgnc_verified_list_is_well_formed_and_used():
+    verified = _hgnc_verified()
+    used = {c for concept in load_vocabulary() for c in [concept.concept_id, *concept.xrefs]}
+    assert verified and all(row["checked_on"].startswith("http") for row in verified.values())
+    assert set(verified) <= used, set(verified) - used
