@@ -36,6 +36,7 @@ class BuildError(Exception):
 class BuildSummary:
     out: Path
     files: int = 0
+    manifests: list[str] = field(default_factory=list)  # `exodata fetch` manifests: not seeds, skipped (reported)
     status: Counter = field(default_factory=Counter)
     publications: int = 0
     conflicts: int = 0
@@ -50,7 +51,9 @@ def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str
     """The seed files under ``seeds`` (recursively, sorted by POSIX path), and the entries not read, with why.
 
     Hidden files (a name part starting with '.') and symbolic links are not read, but they are not dropped
-    either: the build gives each a quarantined ``seed_records`` row saying so.
+    either: the build gives each a quarantined ``seed_records`` row saying so.  The manifests ``exodata fetch``
+    keeps beside its seeds (``*.fetch.json``, :func:`fetch_manifests`) describe a harvest, not records: they are
+    neither read nor quarantined, and the build's summary counts them.
     """
     found, skipped = [], []
     for path in sorted(seeds.rglob("*"), key=lambda p: p.relative_to(seeds).as_posix()):
@@ -64,9 +67,20 @@ def seed_files(seeds: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str
         elif parts[-1].startswith("."):
             skipped.append((relative, f"{relative}: hidden {'folder' if path.is_dir() else 'file'}, not read; "
                                       "rename it without the leading '.' if it is a seed"))
-        elif path.is_file():
+        elif path.is_file() and not path.name.endswith(FETCH_MANIFEST):
             found.append((path, relative))
     return found, skipped
+
+
+#: How ``exodata fetch`` names its manifests (``exodata.harvest.store.MANIFEST_SUFFIX``).
+FETCH_MANIFEST = ".fetch.json"
+
+
+def fetch_manifests(seeds: Path) -> list[str]:
+    """The ``exodata fetch`` manifests under ``seeds`` that :func:`seed_files` skips (relative POSIX paths)."""
+    return sorted(path.relative_to(seeds).as_posix() for path in seeds.rglob(f"*{FETCH_MANIFEST}")
+                  if path.is_file() and not path.is_symlink()
+                  and not any(part.startswith(".") for part in path.relative_to(seeds).parts))
 
 
 def skipped_records(skipped: list[tuple[str, str]]) -> pl.DataFrame:
@@ -295,7 +309,7 @@ def build(seeds: Path, out: Path, *, strict: bool = False, jobs: int = 1,
                 on_stage(next_stage)
 
         files, skipped = seed_files(seeds)
-        summary = BuildSummary(out=out, files=len(files))
+        summary = BuildSummary(out=out, files=len(files), manifests=fetch_manifests(seeds))
         summary.jobs = jobs = choose_jobs(jobs, files)
         parts: dict[str, list] = {"records": [skipped_records(skipped)]}
         warming = None

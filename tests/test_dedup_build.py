@@ -11,15 +11,17 @@ from tests.conftest import REPO
 
 EXPORTS = REPO / "tests" / "data" / "exports"
 #: The papers the export fixtures render (tests/data/exports/README.md) and the files each arrives in: Lu 2022
-#: and the ISEV statement in all six formats, the others in two.
+#: in all seven formats, the ISEV statement in six (not Europe PMC), the preprint in Europe PMC JSON only, the others
+#: in two.
 EVERY_FORMAT = ["bibtex_multi.bib", "csl_items.json", "jats_articleset_broken.xml", "medline_multi.nbib",
                 "pubmed_set.xml", "ris_multi.ris"]
 PAPERS = {
-    "doi:10.2147/ijn.s372254": EVERY_FORMAT,
+    "doi:10.2147/ijn.s372254": sorted([*EVERY_FORMAT, "europepmc_core.json"]),
     "doi:10.3402/jev.v3.26913": EVERY_FORMAT,
     "doi:10.7150/ijbs.41637": ["csl_items.json", "jats_article.xml"],
     "doi:10.3389/fbioe.2022.1019437": ["bibtex_multi.bib", "ris_multi.ris"],
     "doi:10.1016/j.biopha.2023.114415": ["medline_multi.nbib", "pubmed_set.xml"],
+    "doi:10.99999/preprint.700001": ["europepmc_core.json"],
 }
 
 

@@ -14,10 +14,10 @@ import sys
 import typer
 
 #: Every command, in help order: name → module under ``exodata.cli``.
-COMMANDS = ("build", "validate", "info", "tables", "dictionary", "diff", "report", "release", "cite")
+COMMANDS = ("fetch", "build", "validate", "info", "tables", "dictionary", "diff", "report", "release", "cite")
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Build, validate, compare, release and cite the exodata package.")
+                  help="Fetch, build, validate, compare, release and cite the exodata package.")
 
 
 def _version(shown: bool) -> None:

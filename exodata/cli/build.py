@@ -52,6 +52,9 @@ def command(
     took = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items())
     workers = f" (seeds read by {summary.jobs} worker processes)" if summary.jobs > 1 else ""
     console.print(f"  took {took}{workers}")
+    if summary.manifests:
+        console.print(f"  not read: {len(summary.manifests)} exodata fetch manifest(s) (*.fetch.json: what a harvest "
+                      "asked and got, not records)")
     for reason in summary.quarantined[:20]:
         console.print(f"  quarantined: {reason}")
     if len(summary.quarantined) > 20:

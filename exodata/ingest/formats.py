@@ -54,9 +54,10 @@ FORMATS: tuple[Format, ...] = (
     Format("csl_json", "CSL-JSON", EXPORT, detect=2, trust=3, convert_to="CSL-JSON"),
     Format("pubmed_xml", "PubMed XML", EXPORT, detect=0, trust=0, convert_to="XML"),
     Format("jats_xml", "JATS XML", EXPORT, detect=1, trust=2, convert_to="XML"),
-    Format("vufind_page", "VuFind page", PAGE, detect=6, trust=6, family_first=False),
-    Format("wprim_page", "WPRIM page", PAGE, detect=7, trust=7, family_first=False),
-    Format("aggregator_page", "aggregator fragment", PAGE, detect=8, trust=8),
+    Format("europepmc_json", "Europe PMC JSON", EXPORT, detect=6, trust=6),
+    Format("vufind_page", "VuFind page", PAGE, detect=7, trust=7, family_first=False),
+    Format("wprim_page", "WPRIM page", PAGE, detect=8, trust=8, family_first=False),
+    Format("aggregator_page", "aggregator fragment", PAGE, detect=9, trust=9),
 )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from exodata.harvest.scope import scope
 from exodata.metadata.project import Project, project
 from exodata.package.layout import CARD
 from exodata.release.citation import cite
@@ -39,8 +40,10 @@ def _facts(package: Path) -> dict[str, Any]:
         pl.len().alias("publications"), pl.col("abstract").is_null().sum().alias("no_abstract"),
         pl.col("language").is_null().sum().alias("no_language"), pl.col("year").min().alias("first"),
         pl.col("year").max().alias("last")).collect().row(0, named=True)
-    seeds = scan("seed_records").select("file", "status").collect()
+    seeds = scan("seed_records").select("file", "status", "format").collect()
     status = dict(seeds.group_by("status").len().iter_rows())
+    per_format = (seeds.with_columns(pl.col("format").fill_null("unknown")).group_by("format").len()
+                  .sort(["len", "format"], descending=[True, False]))
     concepts = scan("concepts").collect()
     linked = scan("publication_concepts").select("publication_id", "concept_id", "category").collect()
     coverage = []
@@ -55,6 +58,7 @@ def _facts(package: Path) -> dict[str, Any]:
         "rows": [(r["name"], r.get("exodata:rows"), r.get("description", "")) for r in descriptor["resources"]],
         "publications": publications["publications"],
         "status": status,
+        "formats": list(per_format.iter_rows()),
         "seed_files": seeds["file"].n_unique(),
         "no_abstract": publications["no_abstract"],
         "no_language": publications["no_language"],
@@ -64,6 +68,18 @@ def _facts(package: Path) -> dict[str, Any]:
         "concepts": concepts.height,
         "sources": sources,
     }
+
+
+def _per_format(facts: dict[str, Any]) -> list[str]:
+    """Seed records per source format (``seed_records.format``: the reader that read them)."""
+    from exodata.ingest import formats
+
+    known = set(formats.names())
+    lines = ["| source format | `seed_records.format` | seed records |", "|---|---|---:|"]
+    for code, count in facts["formats"]:
+        label = formats.entry(code).label if code in known else "no reader accepted the file"
+        lines.append(f"| {label} | `{code}` | {count} |")
+    return [*lines, ""]
 
 
 def _percent(part: int, whole: int) -> str:
@@ -207,6 +223,8 @@ def dataset_card(package: Path, about: Project | None = None) -> str:
         "- **Is not**: full text, study results or effect sizes, or a judgement of evidence; a mention says a "
         "term occurs, not what the study found about it.",
         "- **Is not**: complete: it holds the records of its seed files, not every publication of the field.",
+        f"- **Scope**: {' '.join(scope().description.split())} (`exodata/metadata/scope.toml`: the PubMed and "
+        "Europe PMC queries `exodata fetch` searches to grow the seeds.)",
         "",
         *_how_made(facts),
         "## Contents",
@@ -214,6 +232,7 @@ def dataset_card(package: Path, about: Project | None = None) -> str:
         f"Seed records: {sum(status.values())} read, " + ", ".join(
             f"{status.get(name, 0)} {name}" for name in ("compiled", "duplicate", "quarantined")) + ".",
         "",
+        *_per_format(facts),
         "| table | rows | one row per |",
         "|---|---:|---|",
         *(f"| `{name}` | {count} | {text} |" for name, count, text in facts["rows"]),

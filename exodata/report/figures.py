@@ -7,6 +7,8 @@ charts and a test all read the same rows.  Nothing here draws or formats.
 
 Counting rules, each a fact of the tables:
 
+* seed records per status, and per source format (``seed_records.format``, the reader that read the record:
+  ``pubmed_xml``, ``europepmc_json``, ...; ``unknown`` when no reader accepted the file) with its statuses;
 * publications per year, language and country: rows of ``publications`` (a null value is ``unknown``);
 * per concept: distinct publications in ``publication_concepts``;
 * MSC sources: ``concepts.msc_source`` (declared in the vocabulary); a publication counts for a source when
@@ -52,6 +54,7 @@ class Figures:
     title: str
     tables: Figure
     status: Figure
+    formats: Figure
     years: Figure
     languages: Figure
     countries: Figure
@@ -67,8 +70,9 @@ class Figures:
     has_sources: bool = True
 
     def all(self) -> list[Figure]:
-        return [self.tables, self.status, self.years, self.languages, self.countries, self.sources, self.matrix,
-                *self.top, self.cargo, self.mirnas, self.sizes, self.quarantined, self.duplicates, self.conflicts]
+        return [self.tables, self.status, self.formats, self.years, self.languages, self.countries, self.sources,
+                self.matrix, *self.top, self.cargo, self.mirnas, self.sizes, self.quarantined, self.duplicates,
+                self.conflicts]
 
 
 def _read(package: Path, resources: dict[str, dict], name: str, columns: list[str] | None = None):
@@ -130,6 +134,26 @@ def _listed(frame, columns: list[str]) -> tuple[list[dict[str, Any]], int | None
     return rows, (frame.height if frame.height > MAX_LISTED else None)
 
 
+def _per_format(seeds) -> list[dict[str, Any]]:
+    """Seed records per ``format`` (most first, then by code), each with its count per status."""
+    import polars as pl
+
+    from exodata.ingest import formats
+    from exodata.metadata.tables import STATUSES
+
+    known = set(formats.names())
+    counts = (seeds.with_columns(pl.col("format").fill_null(UNKNOWN)).group_by("format", "status").len("n"))
+    per: dict[str, dict[str, int]] = {}
+    for code, status, n in counts.iter_rows():
+        per.setdefault(code, {})[status] = n
+    rows = []
+    for code, by_status in sorted(per.items(), key=lambda item: (-sum(item[1].values()), item[0])):
+        label = formats.entry(code).label if code in known else UNKNOWN
+        rows.append({"name": label, "format": code, "count": sum(by_status.values()),
+                     **{s: by_status.get(s, 0) for s in STATUSES}, "figure": f"seed_records.format.{code}"})
+    return rows
+
+
 def compute(package: Path) -> Figures:
     """The figures of the package in directory ``package``."""
     import polars as pl
@@ -157,6 +181,13 @@ def compute(package: Path) -> Figures:
                     [("name", "status"), ("count", "records")],
                     [{"name": s, "count": per_status.get(s, 0), "figure": f"seed_records.status.{s}"}
                      for s in STATUSES])
+
+    formats = Figure("formats", "Seed records per source format",
+                     "Every record found in the seed files, by the format its reader read (seed_records.format: "
+                     "the source it was exported or harvested from), with how many were compiled, merged as "
+                     "duplicates or quarantined; unknown when no reader accepted the file.",
+                     [("name", "format"), ("format", "code"), ("count", "records"),
+                      *((s, s) for s in STATUSES)], _per_format(seeds))
 
     years = Figure("years", "Publications per year", "Publications (after de-duplication) by publication year.",
                    [("name", "year"), ("count", "publications")],
@@ -274,6 +305,6 @@ def compute(package: Path) -> Figures:
                         ("other_value", "other"), ("file", "seed file"), ("record", "record")], rows, total)
 
     return Figures(version=descriptor.get("version"), title=str(descriptor.get("title") or "exodata"),
-                   tables=tables, status=status, years=years, languages=languages, countries=countries,
+                   tables=tables, status=status, formats=formats, years=years, languages=languages, countries=countries,
                    sources=sources, matrix=matrix, top=top, cargo=cargo, mirnas=mirnas, sizes=sizes,
                    quarantined=quarantined, duplicates=duplicates, conflicts=conflicts, has_sources=has_sources)

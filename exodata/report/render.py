@@ -36,6 +36,8 @@ def _number(value: Any) -> str:
 
 def cells(figure: Figure) -> list[list[dict[str, Any]]]:
     """The table rows of ``figure``: per cell its text, whether it is a number and its ``data-figure`` name."""
+    from exodata.metadata.tables import STATUSES
+
     out = []
     for row in figure.rows:
         line = []
@@ -46,6 +48,8 @@ def cells(figure: Figure) -> list[list[dict[str, Any]]]:
                 name = row["figure"]
             elif key in ("value_min", "value_max"):
                 name = f"{row['figure']}.{'min' if key == 'value_min' else 'max'}"
+            elif key in STATUSES and "figure" in row:  # a count per status beside a row's total
+                name = f"{row['figure']}.{key}"
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             line.append({"text": _text(value), "numeric": numeric, "figure": name})
         out.append(line)

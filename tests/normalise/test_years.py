@@ -100,6 +100,8 @@ _RECORDS = {
     "jats_xml": ('<article dtd-version="1.3"><front><article-meta><title-group><article-title>A title'
                  "</article-title></title-group><pub-date><year>{year}</year></pub-date></article-meta></front>"
                  "</article>"),
+    "europepmc_json": ('{"resultList": {"result": [{"id": "1", "source": "MED", "title": "A title", '
+                       '"pubYear": "{year}"}]}}'),
 }
 
 

@@ -31,6 +31,8 @@ OWN = {
 def reader_of(path: Path) -> str:
     if path.suffix == ".xml":
         return "jats_xml" if path.name.startswith("jats") else "pubmed_xml"
+    if path.name.startswith("europepmc"):
+        return "europepmc_json"
     return OWN[path.suffix]
 
 
@@ -204,6 +206,7 @@ OPENINGS = {
     "pubmed_xml": "<PubmedArticleSet>\n",
     "jats_xml": '<article dtd-version="1.3">\n',
     "csl_json": '[{"type": "article-journal", "title": "x", "DOI": "10.1/x"}',
+    "europepmc_json": '{"hitCount": 1, "resultList": {"result": [{"id": "1", "source": "MED", "title": "x"}',
     "ris": "TY  - JOUR\nTI  - x\n",
     "bibtex": "@article{k, title = {x},\n",
 }

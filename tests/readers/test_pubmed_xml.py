@@ -118,6 +118,7 @@ SAME_PAPER = [
     ("pubmed_xml", "pubmed_set.xml", 0),
     ("jats_xml", "jats_articleset_broken.xml", 0),
     ("csl_json", "csl_items.json", 0),
+    ("europepmc_json", "europepmc_core.json", 0),
     ("ris", "ris_multi.ris", 3),
     ("bibtex", "bibtex_multi.bib", 3),
 ]

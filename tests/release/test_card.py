@@ -46,6 +46,8 @@ def test_the_counts_are_the_tables(card):
         assert f"| `{name}` | {frame.height} |" in card, name
     status = dict(tables["seed_records"].group_by("status").len().iter_rows())
     assert f"{status.get('compiled', 0)} compiled, {status.get('duplicate', 0)} duplicate" in card
+    for code, count in tables["seed_records"]["format"].fill_null("unknown").value_counts().iter_rows():
+        assert f"| `{code}` | {count} |" in card, code  # per source format
     linked = tables["publication_concepts"]
     concepts = tables["concepts"]
     for category in ("disease", "anatomy", "cell_type", "cargo", "process", "therapy"):
@@ -85,3 +87,9 @@ def test_the_measured_quality_is_stated(card):
 
 def test_the_card_is_deterministic(tmp_path):
     assert dataset_card(REPO) == dataset_card(REPO)
+
+
+def test_the_card_states_the_scope(card):
+    from exodata.harvest.scope import scope
+
+    assert " ".join(scope().description.split()) in card and "exodata/metadata/scope.toml" in card

@@ -28,6 +28,10 @@ def exact_figures(package: Path) -> dict[str, str]:
     seeds = t["seed_records"]
     for status in ("compiled", "duplicate", "quarantined"):
         figures[f"seed_records.status.{status}"] = seeds.filter(pl.col("status") == status).height
+    for (code,), group in seeds.with_columns(pl.col("format").fill_null("unknown")).group_by("format"):
+        figures[f"seed_records.format.{code}"] = group.height
+        for status in ("compiled", "duplicate", "quarantined"):
+            figures[f"seed_records.format.{code}.{status}"] = group.filter(pl.col("status") == status).height
     pubs = t["publications"]
     figures |= _per(pubs, "year", "publications.year")
     figures |= _per(pubs, "language", "publications.language")

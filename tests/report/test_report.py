@@ -91,3 +91,14 @@ def test_without_the_extra_it_says_what_to_install():
 def test_a_wrong_old_is_one_line(tmp_path):
     done = write_report(REPO, tmp_path / "r.html", "--against", str(tmp_path / "nothing"))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_seed_records_are_counted_per_source_format(report, rich_package):
+    import exodata
+
+    tree = lxml.html.fromstring(report.read_text(encoding="utf-8"))
+    rows = tree.xpath("//figure[@id='formats']//tbody/tr")
+    codes = [row.xpath("string(td[2])") for row in rows]
+    formats = exodata.load("seed_records", path=rich_package)["format"].fill_null("unknown")
+    assert sorted(codes) == sorted(set(formats.to_list())) and "europepmc_json" in codes
+    assert sum(int(row.xpath("string(td[3])")) for row in rows) == len(formats)
