@@ -16,7 +16,7 @@ from typing import Any
 
 from exodata.errors import PackageNotFoundError, ValidationError
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 __all__ = ["PackageNotFoundError", "ValidationError", "__version__", "cite", "load", "package_path", "schema", "tables",
            "validate"]
