@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from exodata.metadata.tables import CATEGORIES, METHOD_CATEGORIES, TOPIC_CATEGORIES
 
@@ -19,8 +20,16 @@ from exodata.metadata.tables import CATEGORIES, METHOD_CATEGORIES, TOPIC_CATEGOR
 #: together ("all"), then the vesicle quantities (scored by the methods layer).
 ROWS = (*CATEGORIES, "all", "quantities")
 COLUMNS = ("tp", "fp", "fn", "precision", "recall", "f1")
-#: The layers measured, each with the categories its gold covers.
-LAYERS = {"topics": TOPIC_CATEGORIES, "methods": METHOD_CATEGORIES}
+
+
+class Layer(NamedTuple):
+    name: str  #: how the dataset card names it
+    categories: tuple[str, ...]  #: the categories its gold covers
+
+
+#: The layers measured.
+LAYERS = {"topics": Layer("the topic categories", TOPIC_CATEGORIES),
+          "methods": Layer("the methods layer", METHOD_CATEGORIES)}
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def quality() -> Quality:
         where = f"exodata/metadata/quality.toml: {entry.get('name')}"
         if entry.get("layer") not in LAYERS:
             raise ValueError(f"{where}: layer must be one of {', '.join(LAYERS)}")
-        missing = [row for row in (*LAYERS[entry["layer"]], "all") if row not in entry]
+        missing = [row for row in (*LAYERS[entry["layer"]].categories, "all") if row not in entry]
         if missing:
             raise ValueError(f"{where}: no figures for {', '.join(missing)}")
         scores = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from exodata.metadata import LIST_DELIMITER, TABLES, Table
-from exodata.metadata.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER, OFFSET_TARGETS
+from exodata.metadata.tables import ANNOTATED_FIELDS, DEPENDENCY_ORDER, METHOD_COLUMNS, OFFSET_TARGETS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -339,7 +339,8 @@ class TableChecker:
     def agreement_issues(self, name: str, frame: pl.DataFrame) -> list[Problem]:
         """The promises between tables that keys cannot state: a publication's ``record_count`` is the number of
         its seed records that compiled or merged into it; a mention's (and a publication concept's) category,
-        and a publication concept's label, are its concept's."""
+        and a publication concept's label, are its concept's; each label a `publication_methods` list holds is
+        the label of a concept of that list's category."""
         import polars as pl
 
         issues: list[Problem] = []
@@ -365,6 +366,15 @@ class TableChecker:
                         key=", ".join(f"{c}={row.get(c)!r}" for c in TABLES[name].primary_key),
                         message=f"is not the {column} of concept {row['concept_id']} "
                                 f"({row[f'{column}_of_concept']!r})"))
+        if name == "publication_methods" and self.concepts is not None:
+            for category, column in METHOD_COLUMNS.items():
+                labels = self.concepts.filter(pl.col("category") == category).select(pl.col("label").alias(column))
+                listed = frame.select("publication_id", column).explode(column).drop_nulls(column)
+                for row in listed.join(labels, on=column, how="anti").head(20).iter_rows(named=True):
+                    issues.append(Problem(
+                        table=name, rule="concept label", column=column, value=row[column],
+                        key=f"publication_id={row['publication_id']!r}",
+                        message=f"is not the label of a {category} concept"))
         return issues
 
 

@@ -158,11 +158,11 @@ def _licences(about: Project) -> list[str]:
 
 
 def _limitations(facts: dict[str, Any]) -> list[str]:
-    from exodata.metadata.quality import COLUMNS, ROWS, quality
+    from exodata.metadata.quality import COLUMNS, LAYERS, ROWS, quality
 
     measured = quality()
     lines = ["## Known limitations", ""]
-    for layer, what in (("topics", "the topic categories"), ("methods", "the methods layer")):
+    for layer, (what, _) in LAYERS.items():
         blind = measured.blind(layer)
         lines += [
             f"**Annotation quality of {what}, measured blind**: {blind.title}, exodata {blind.version} (commit "

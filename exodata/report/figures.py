@@ -103,22 +103,14 @@ def _counted(frame, column: str, prefix: str, names: dict[str, str] | None = Non
              "figure": f"{prefix}.{value}"} for value, count in counts.iter_rows()]
 
 
-def _language_names(codes: list[str]) -> dict[str, str]:
+def _code_names(database: str, codes: list[str]) -> dict[str, str]:
+    """"English (en)" for each ISO code, from pycountry's ``languages`` or ``countries``; an unknown code as is."""
     import pycountry
 
+    lookup = getattr(pycountry, database)
     names = {}
     for code in codes:
-        found = pycountry.languages.get(alpha_2=code) if code != UNKNOWN else None
-        names[code] = f"{found.name} ({code})" if found else code
-    return names
-
-
-def _country_names(codes: list[str]) -> dict[str, str]:
-    import pycountry
-
-    names = {}
-    for code in codes:
-        found = pycountry.countries.get(alpha_2=code) if code != UNKNOWN else None
+        found = lookup.get(alpha_2=code) if code != UNKNOWN else None
         names[code] = f"{found.name} ({code})" if found else code
     return names
 
@@ -193,14 +185,14 @@ def compute(package: Path) -> Figures:
                    [("name", "year"), ("count", "publications")],
                    _counted(publications, "year", "publications.year", order="value"))
     languages_rows = _counted(publications, "language", "publications.language")
-    names = _language_names([r["value"] for r in languages_rows])
+    names = _code_names("languages", [r["value"] for r in languages_rows])
     for row in languages_rows:
         row["name"] = names[row["value"]]
     languages = Figure("languages", "Publications per language",
                        "The language of the article (ISO 639-1) as the record states it; unknown when it does not.",
                        [("name", "language"), ("count", "publications")], languages_rows)
     countries_rows = _counted(publications, "country", "publications.country")
-    names = _country_names([r["value"] for r in countries_rows])
+    names = _code_names("countries", [r["value"] for r in countries_rows])
     for row in countries_rows:
         row["name"] = names[row["value"]]
     countries = Figure("countries", "Publications per country",

@@ -26,14 +26,19 @@ FIXTURES = _shared("EXODATA_FIXTURES", "fixtures")
 PAIRS = load_gold(FIXTURES) if FIXTURES else []
 
 
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, gold_pairs):
-    seeds = tmp_path_factory.mktemp("gold-seeds")
-    for document, _ in gold_pairs:
+def _built_tables(tmp_path_factory, pairs, name: str) -> dict[str, pl.DataFrame]:
+    """Every table of a package built from the documents of ``pairs`` (copied into a seeds folder of their own)."""
+    seeds = tmp_path_factory.mktemp(f"{name}-seeds")
+    for document, _ in pairs:
         shutil.copy(document, seeds / document.name)
-    out = tmp_path_factory.mktemp("gold-package")
+    out = tmp_path_factory.mktemp(f"{name}-package")
     build(seeds, out)
     return {p.stem: pl.read_parquet(p) for p in (out / "data").glob("*.parquet")}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory, gold_pairs):
+    return _built_tables(tmp_path_factory, gold_pairs, "gold")
 
 
 def _publication_of(tables, doc):
@@ -118,12 +123,7 @@ METHOD_PAIRS = _method_pairs(METHODS) + _method_pairs(METHODS_DEV) if METHODS el
 def methods_tables(tmp_path_factory):
     if not METHOD_PAIRS:
         pytest.skip("needs the methods-dev fixtures: set EXODATA_FIXTURES=/path/to/shared/fixtures")
-    seeds = tmp_path_factory.mktemp("methods-seeds")
-    for document, _ in METHOD_PAIRS:
-        shutil.copy(document, seeds / document.name)
-    out = tmp_path_factory.mktemp("methods-package")
-    build(seeds, out)
-    return {p.stem: pl.read_parquet(p) for p in (out / "data").glob("*.parquet")}
+    return _built_tables(tmp_path_factory, METHOD_PAIRS, "methods")
 
 
 def test_the_methods_fixtures_are_all_there():

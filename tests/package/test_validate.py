@@ -148,3 +148,14 @@ def test_mentions_agree_with_their_concept(package_copy, table, column):
         .otherwise(pl.col(column)).alias(column)))
     found = [p for p in validate_package(package_copy) if p.rule == f"concept {column}"]
     assert len(found) == 1 and found[0].table == table, [str(p) for p in validate_package(package_copy)]
+
+
+def test_publication_methods_list_only_labels_of_their_category(package_copy):
+    methods = pl.read_parquet(package_copy / "data" / "publication_methods.parquet")
+    assert methods.height and methods["study_designs"][0].len(), "the shipped seeds give one study design"
+    species_label = "rat"  # a real label, but of a species concept: wrong in study_designs
+    _rewrite(package_copy, "publication_methods", lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit([species_label])).otherwise(pl.col("study_designs"))
+        .alias("study_designs")))
+    found = [p for p in validate_package(package_copy) if p.table == "publication_methods"]
+    assert [(p.rule, p.column, p.value) for p in found] == [("concept label", "study_designs", species_label)]
