@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exodata.ingest.normalise import normalise_record
+from exodata.ingest.readers import _json
 from exodata.ingest.readers import csl_json as reader
+from exodata.ingest.readers._json import load_with_spans
 from exodata.ingest.readers._locate import span_errors
 
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
@@ -88,7 +90,7 @@ def test_accepts():
                                                                                 max_size=4), max_leaves=20))
 def test_spans_of_any_json_value(value):
     text = json.dumps(value, ensure_ascii=False, indent=1)
-    loaded = reader.load_with_spans(text)
+    loaded = load_with_spans(text)
     assert loaded == value
 
     def walk(node):
@@ -120,15 +122,15 @@ _JSON_PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"\\u00e9\\
 def test_fast_json_reader_agrees_with_the_json_scanner(text):
     """The fast spanned reader accepts only what json accepts, with the same values and spans."""
     try:
-        expected = _spanned_shape(reader._load_spanned_by_json(text))
+        expected = _spanned_shape(_json._load_spanned_by_json(text))
     except Exception:
         # any exception: the reader falls back to the checked way on whatever the fast one raises
         with pytest.raises(Exception):  # noqa: B017
-            reader._load_spanned_fast(text)
+            _json.load_spanned_fast(text)
         return
-    assert _spanned_shape(reader._load_spanned_fast(text)) == expected
+    assert _spanned_shape(_json.load_spanned_fast(text)) == expected
 
 
 def test_fast_json_reader_agrees_on_a_real_export():
     text = (EXPORTS / "csl_items.json").read_text(encoding="utf-8")
-    assert _spanned_shape(reader._load_spanned_fast(text)) == _spanned_shape(reader._load_spanned_by_json(text))
+    assert _spanned_shape(_json.load_spanned_fast(text)) == _spanned_shape(_json._load_spanned_by_json(text))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exodata.ingest.model import Located
-from exodata.ingest.readers import csl_json
+from exodata.ingest.readers import _json, csl_json
 from exodata.ingest.readers._locate import locate
 from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
 
@@ -81,8 +81,8 @@ def test_bounded_fast_json_reader_refuses_what_the_prescan_refuses(depth, opener
     text = opener * depth + "1" + closer * depth
     too_deep = nesting_depth_exceeds(text, "[{", "]}") is not None
     try:
-        csl_json._load_spanned_fast(text, MAX_NESTING)
-    except csl_json._TooDeep:
+        _json.load_spanned_fast(text, MAX_NESTING)
+    except _json.TooDeep:
         assert too_deep
     else:
         assert not too_deep

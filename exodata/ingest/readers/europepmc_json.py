@@ -2,8 +2,8 @@
 as ``exodata fetch europepmc`` saves it (``{"resultList": {"result": [...]}}``) or as the service returns it
 (with ``version``, ``hitCount``, ``nextCursorMark`` and ``request`` around it).
 
-Each ``result`` is one record.  JSON is parsed by the CSL-JSON reader's span-keeping decoder
-(:func:`exodata.ingest.readers.csl_json.load_with_spans`), so every value is located in the text as written
+Each ``result`` is one record.  JSON is parsed by the span-keeping decoder the CSL-JSON reader uses too
+(:mod:`exodata.ingest.readers._json`), so every value is located in the text as written
 (escapes in the span, the decoded string in ``decoded``), after the same nesting pre-scan.  Read: ``title``,
 ``abstractText`` (Europe PMC marks them up with a few HTML tags, ``<h4>`` section heads, ``<i>``, ``<sup>``: the
 decoded value drops the tags and writes a head as ``HEAD: ``), ``authorList`` (``lastName``/``firstName`` or
@@ -24,14 +24,8 @@ import re
 
 from exodata.ingest.model import Located, Problem, RawAuthor, RawHeading, RawRecord, RawTerm
 from exodata.ingest.readers._guard import Part, Refused, read_guarded
+from exodata.ingest.readers._json import JsonStr, load_refusing, located, object_parts
 from exodata.ingest.readers._locate import add_affiliation, first_chars, line_number, strip_terminal_period, year_in
-from exodata.ingest.readers._nesting import MAX_NESTING, nesting_depth_exceeds
-from exodata.ingest.readers.csl_json import (
-    _load_spanned_fast,
-    _located,
-    _Str,
-    load_with_spans,
-)
 
 FORMAT = "europepmc_json"
 
@@ -53,39 +47,13 @@ def read(text: str) -> list[RawRecord]:
     return read_guarded(text, FORMAT, accepts, _read_result, _result_parts, noun="result")
 
 
-def _load(text: str):
-    try:  # well-formed JSON no deeper than MAX_NESTING, at once (as the CSL-JSON reader does)
-        return _load_spanned_fast(text, MAX_NESTING)
-    except Exception:
-        pass
-    deep = nesting_depth_exceeds(text, "[{", "]}")
-    if deep is not None:
-        raise Refused(f"JSON nested deeper than {MAX_NESTING} levels at line {line_number(text, deep)}; refused "
-                      "(no Europe PMC result nests so deep)")
-    try:
-        return load_with_spans(text)
-    except ValueError as err:  # json.JSONDecodeError is one
-        lines = f" at line {err.lineno}, column {err.colno}" if hasattr(err, "lineno") else ""
-        raise Refused(f"malformed JSON{lines}: {getattr(err, 'msg', err)}") from err
-    except RecursionError as err:
-        raise Refused(f"JSON could not be read: {type(err).__name__}") from err
-
-
 def _result_parts(text: str) -> list[Part]:
-    data = _load(text)
+    data = load_refusing(text, "Europe PMC result")
     listed = data.get("resultList") if isinstance(data, dict) else None
     results = listed.get("result") if isinstance(listed, dict) else None
     if not isinstance(results, list):
         raise Refused("a Europe PMC answer without a resultList.result array; nothing to read")
-    parts = []
-    for result in results:
-        start, end = getattr(result, "start", 0), getattr(result, "end", len(text))
-        if isinstance(result, _Str):
-            start, end = start - 1, end + 1
-        broken = None if isinstance(result, dict) else (
-            f"a Europe PMC result must be a JSON object, found {type(result).__name__.strip('_').lower() or 'value'}")
-        parts.append(Part(start, end, result, broken))
-    return parts
+    return object_parts(text, results, "Europe PMC result")
 
 
 def _dig(value, *keys):
@@ -123,7 +91,7 @@ def _read_result(text: str, part: Part) -> RawRecord:
     record = RawRecord(FORMAT, part.index, part.span)
 
     def get(*path) -> Located | None:
-        return _located(text, _dig(item, *path))
+        return located(text, _dig(item, *path))
 
     title = _plain(get("title"))
     record.set("title", strip_terminal_period(title) if title else None)
@@ -142,11 +110,11 @@ def _read_result(text: str, part: Part) -> RawRecord:
     record.set("publisher", get("bookOrReportDetails", "publisher"))
     record.set("cited_by_count", get("citedByCount"))
     for keyword in _list(item, "keywordList", "keyword"):
-        found = _located(text, keyword)
+        found = located(text, keyword)
         if found:
             record.keywords.append(found)
     for grant in _list(item, "grantsList", "grant"):
-        found = _located(text, _dig(grant, "agency"))
+        found = located(text, _dig(grant, "agency"))
         if found and all(found.value != known.value for known in record.funders):
             record.funders.append(found)
     for person in _list(item, "authorList", "author"):
@@ -154,7 +122,7 @@ def _read_result(text: str, part: Part) -> RawRecord:
             _add_author(text, record, person)
     types = _dig(item, "pubTypeList", "pubType")
     for kind in types if isinstance(types, list) else [types]:  # a lone type may be written bare
-        found = _located(text, kind) if isinstance(kind, _Str) else None
+        found = located(text, kind) if isinstance(kind, JsonStr) else None
         if found:
             record.publication_types.append(RawTerm(found))
     for heading in _list(item, "meshHeadingList", "meshHeading"):
@@ -167,18 +135,18 @@ def _read_result(text: str, part: Part) -> RawRecord:
 
 def _add_author(text: str, record: RawRecord, person: dict) -> None:
     """'lastName, firstName' (span from the first to the last of the two), with the author's affiliations."""
-    last = _located(text, person.get("lastName"))
-    given = _located(text, person.get("firstName")) or _located(text, person.get("initials"))
+    last = located(text, person.get("lastName"))
+    given = located(text, person.get("firstName")) or located(text, person.get("initials"))
     if last and given:
         start, end = min(last.start, given.start), max(last.end, given.end)
         name = Located(text[start:end], start, end, f"{last.value}, {given.value}")
     else:
-        name = last or _located(text, person.get("collectiveName")) or _located(text, person.get("fullName"))
+        name = last or located(text, person.get("collectiveName")) or located(text, person.get("fullName"))
     if not name:
         return
     author = RawAuthor(name)
     for affiliation in _list(person, "authorAffiliationDetailsList", "authorAffiliation"):
-        found = _located(text, _dig(affiliation, "affiliation"))
+        found = located(text, _dig(affiliation, "affiliation"))
         if found:
             position = add_affiliation(record, found)
             if position not in author.affiliations:
@@ -191,11 +159,11 @@ def _term(text: str, entry: dict, key: str) -> RawTerm | None:
     ``MajorTopicYN``); written from the name to that flag, quotes included.  None when the name is missing, blank
     or not a string."""
     value = entry.get(key)
-    name = _located(text, value) if isinstance(value, _Str) else None
+    name = located(text, value) if isinstance(value, JsonStr) else None
     if name is None:
         return None
     flag = entry.get("majorTopic_YN")
-    if not isinstance(flag, _Str):
+    if not isinstance(flag, JsonStr):
         return RawTerm(name)
     start, end = min(value.start, flag.start) - 1, max(value.end, flag.end) + 1
     return RawTerm(name, None, flag == "Y", (start, end))
