@@ -123,10 +123,12 @@ def test_fast_json_reader_agrees_with_the_json_scanner(text):
     """The fast spanned reader accepts only what json accepts, with the same values and spans."""
     try:
         expected = _spanned_shape(_json._load_spanned_by_json(text))
-    except Exception:
+    except Exception as refused:
+        assert not isinstance(refused, (AttributeError, NameError)), refused  # a bug here, not a refusal
         # any exception: the reader falls back to the checked way on whatever the fast one raises
-        with pytest.raises(Exception):  # noqa: B017
+        with pytest.raises(Exception) as raised:  # noqa: B017
             _json.load_spanned_fast(text)
+        assert not isinstance(raised.value, (AttributeError, NameError)), raised.value
         return
     assert _spanned_shape(_json.load_spanned_fast(text)) == expected
 
